@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "fl-client.h"
+#include "fl-protocol.h"
 #include "fl-token.h"
 
 G_DEFINE_QUARK (fl - client - error - quark, fl_client_error)
@@ -27,13 +28,15 @@ struct _FlClient
 
 G_DEFINE_FINAL_TYPE (FlClient, fl_client, G_TYPE_OBJECT)
 
-typedef gboolean (*FlClientCheck) (JsonObject *object, GError **error);
+/* Reads the answer into its protocol type; NULL and an error when it does not fit. */
+typedef gpointer (*FlClientParse) (JsonNode *node, GError **error);
 
 typedef struct
 {
   FlClient *client;
   SoupMessage *message;
-  FlClientCheck check;
+  FlClientParse parse;
+  GDestroyNotify free_result;
 } RequestData;
 
 static void
@@ -296,6 +299,9 @@ status_error (FlClient *self, guint status, GBytes *body)
                         _ ("The time reserved for this task ran out, and the task went back to "
                            "the pool. Your draft is kept.%s"),
                         said);
+  if (g_strcmp0 (server_code, "no_tasks") == 0)
+    return g_error_new (FL_CLIENT_ERROR, FL_CLIENT_ERROR_CONFLICT,
+                        _ ("This project has no tasks left for you. Pick another offer."));
   if (status == SOUP_STATUS_FORBIDDEN)
     return g_error_new (FL_CLIENT_ERROR, FL_CLIENT_ERROR_FORBIDDEN,
                         _ ("Your account may not do this.%s"), said);
@@ -370,9 +376,16 @@ on_send_and_read (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, bad_response (self, "not a JSON object"));
       return;
     }
-  if (data->check != NULL && !data->check (json_node_get_object (root), &error))
+  if (data->parse != NULL)
     {
-      g_task_return_error (task, bad_response (self, error->message));
+      gpointer parsed = data->parse (root, &error);
+
+      if (parsed == NULL)
+        {
+          g_task_return_error (task, bad_response (self, error != NULL ? error->message : "?"));
+          return;
+        }
+      g_task_return_pointer (task, parsed, data->free_result);
       return;
     }
 
@@ -382,8 +395,9 @@ on_send_and_read (GObject *source, GAsyncResult *result, gpointer user_data)
 
 static void
 fl_client_request (FlClient *self, const char *method, const char *path, JsonNode *body,
-                   const char *idempotency_key, FlClientCheck check, gpointer source_tag,
-                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+                   const char *idempotency_key, FlClientParse parse, GDestroyNotify free_result,
+                   gpointer source_tag, GCancellable *cancellable, GAsyncReadyCallback callback,
+                   gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
   g_autofree char *url = NULL;
@@ -396,7 +410,8 @@ fl_client_request (FlClient *self, const char *method, const char *path, JsonNod
   url = g_strconcat (self->base_url, path, NULL);
   data = g_new0 (RequestData, 1);
   data->client = g_object_ref (self);
-  data->check = check;
+  data->parse = parse;
+  data->free_result = free_result;
   data->message = soup_message_new (method, url);
   g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
   if (data->message == NULL)
@@ -433,7 +448,7 @@ fl_client_request (FlClient *self, const char *method, const char *path, JsonNod
                                     on_send_and_read, g_steal_pointer (&task));
 }
 
-static JsonObject *
+static gpointer
 fl_client_request_finish (FlClient *self, GAsyncResult *result, gpointer source_tag, GError **error)
 {
   g_return_val_if_fail (FL_IS_CLIENT (self), NULL);
@@ -443,78 +458,18 @@ fl_client_request_finish (FlClient *self, GAsyncResult *result, gpointer source_
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Schema checks: only what the app relies on, so that a newer server may add fields. */
-
-static gboolean
-require_member (JsonObject *object, const char *name, JsonNodeType node_type, GType value_type,
-                GError **error)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_TYPE (node) != node_type ||
-      (node_type == JSON_NODE_VALUE && json_node_get_value_type (node) != value_type))
-    {
-      g_set_error (error, FL_CLIENT_ERROR, FL_CLIENT_ERROR_BAD_RESPONSE,
-                   "field “%s” missing or "
-                   "of the wrong type",
-                   name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-check_info (JsonObject *object, GError **error)
-{
-  return require_member (object, "name", JSON_NODE_VALUE, G_TYPE_STRING, error) &&
-         require_member (object, "version", JSON_NODE_VALUE, G_TYPE_STRING, error) &&
-         require_member (object, "currency", JSON_NODE_VALUE, G_TYPE_STRING, error);
-}
-
-static gboolean
-check_offers (JsonObject *object, GError **error)
-{
-  JsonArray *offers;
-
-  if (!require_member (object, "offers", JSON_NODE_ARRAY, 0, error))
-    return FALSE;
-  offers = json_object_get_array_member (object, "offers");
-  for (guint i = 0; i < json_array_get_length (offers); i++)
-    {
-      JsonNode *node = json_array_get_element (offers, i);
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          g_set_error (error, FL_CLIENT_ERROR, FL_CLIENT_ERROR_BAD_RESPONSE,
-                       "offer %u is not an object", i);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-static gboolean
-check_assignment (JsonObject *object, GError **error)
-{
-  return require_member (object, "id", JSON_NODE_VALUE, G_TYPE_INT64, error);
-}
-
-static gboolean
-check_earnings (JsonObject *object, GError **error)
-{
-  return require_member (object, "entries", JSON_NODE_ARRAY, 0, error);
-}
-
 void
 fl_client_get_info_async (FlClient *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data)
 {
   g_return_if_fail (FL_IS_CLIENT (self));
 
-  fl_client_request (self, "GET", "/api/v1/info", NULL, NULL, check_info, fl_client_get_info_async,
-                     cancellable, callback, user_data);
+  fl_client_request (self, "GET", "/api/v1/info", NULL, NULL,
+                     (FlClientParse) fl_server_info_from_json, (GDestroyNotify) fl_server_info_free,
+                     fl_client_get_info_async, cancellable, callback, user_data);
 }
 
-JsonObject *
+FlServerInfo *
 fl_client_get_info_finish (FlClient *self, GAsyncResult *result, GError **error)
 {
   return fl_client_request_finish (self, result, fl_client_get_info_async, error);
@@ -526,11 +481,12 @@ fl_client_get_offers_async (FlClient *self, GCancellable *cancellable, GAsyncRea
 {
   g_return_if_fail (FL_IS_CLIENT (self));
 
-  fl_client_request (self, "GET", "/api/v1/offers", NULL, NULL, check_offers,
-                     fl_client_get_offers_async, cancellable, callback, user_data);
+  fl_client_request (self, "GET", "/api/v1/offers", NULL, NULL, (FlClientParse) fl_offers_from_json,
+                     (GDestroyNotify) g_ptr_array_unref, fl_client_get_offers_async, cancellable,
+                     callback, user_data);
 }
 
-JsonObject *
+GPtrArray *
 fl_client_get_offers_finish (FlClient *self, GAsyncResult *result, GError **error)
 {
   return fl_client_request_finish (self, result, fl_client_get_offers_async, error);
@@ -545,11 +501,12 @@ fl_client_accept_async (FlClient *self, gint64 project_id, GCancellable *cancell
   g_return_if_fail (FL_IS_CLIENT (self));
 
   path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/accept", project_id);
-  fl_client_request (self, "POST", path, NULL, NULL, check_assignment, fl_client_accept_async,
-                     cancellable, callback, user_data);
+  fl_client_request (self, "POST", path, NULL, NULL, (FlClientParse) fl_assignment_from_json,
+                     (GDestroyNotify) fl_assignment_free, fl_client_accept_async, cancellable,
+                     callback, user_data);
 }
 
-JsonObject *
+FlAssignment *
 fl_client_accept_finish (FlClient *self, GAsyncResult *result, GError **error)
 {
   return fl_client_request_finish (self, result, fl_client_accept_async, error);
@@ -584,8 +541,8 @@ fl_client_heartbeat_async (FlClient *self, gint64 assignment_id, gint64 active_s
 
   path = g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/heartbeat", assignment_id);
   body = active_seconds_body (active_seconds, NULL);
-  fl_client_request (self, "POST", path, body, NULL, NULL, fl_client_heartbeat_async, cancellable,
-                     callback, user_data);
+  fl_client_request (self, "POST", path, body, NULL, NULL, NULL, fl_client_heartbeat_async,
+                     cancellable, callback, user_data);
 }
 
 JsonObject *
@@ -608,7 +565,7 @@ fl_client_submit_async (FlClient *self, gint64 assignment_id, JsonNode *result_j
 
   path = g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/submit", assignment_id);
   body = active_seconds_body (active_seconds, result_json);
-  fl_client_request (self, "POST", path, body, idempotency_key, NULL, fl_client_submit_async,
+  fl_client_request (self, "POST", path, body, idempotency_key, NULL, NULL, fl_client_submit_async,
                      cancellable, callback, user_data);
 }
 
@@ -629,8 +586,8 @@ fl_client_return_async (FlClient *self, gint64 assignment_id, gint64 active_seco
 
   path = g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/return", assignment_id);
   body = active_seconds_body (active_seconds, NULL);
-  fl_client_request (self, "POST", path, body, NULL, NULL, fl_client_return_async, cancellable,
-                     callback, user_data);
+  fl_client_request (self, "POST", path, body, NULL, NULL, NULL, fl_client_return_async,
+                     cancellable, callback, user_data);
 }
 
 JsonObject *
@@ -645,11 +602,12 @@ fl_client_get_earnings_async (FlClient *self, GCancellable *cancellable,
 {
   g_return_if_fail (FL_IS_CLIENT (self));
 
-  fl_client_request (self, "GET", "/api/v1/me/earnings", NULL, NULL, check_earnings,
+  fl_client_request (self, "GET", "/api/v1/me/earnings", NULL, NULL,
+                     (FlClientParse) fl_earnings_from_json, (GDestroyNotify) fl_earnings_free,
                      fl_client_get_earnings_async, cancellable, callback, user_data);
 }
 
-JsonObject *
+FlEarnings *
 fl_client_get_earnings_finish (FlClient *self, GAsyncResult *result, GError **error)
 {
   return fl_client_request_finish (self, result, fl_client_get_earnings_async, error);

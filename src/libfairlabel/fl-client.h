@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "fl-protocol.h"
+
 G_BEGIN_DECLS
 
 #define FL_CLIENT_ERROR (fl_client_error_quark ())
@@ -40,20 +42,22 @@ const char *fl_client_get_base_url (FlClient *self);
 void fl_client_set_timeout (FlClient *self, guint seconds);
 guint fl_client_get_timeout (FlClient *self);
 
-/* Every call below answers with the server's JSON object (checked for the
- * fields the app relies on) or a FL_CLIENT_ERROR with a message for a person. */
+/* Every call below answers with the protocol type it reads (a malformed or
+ * unexpected answer is FL_CLIENT_ERROR_BAD_RESPONSE) or with a FL_CLIENT_ERROR
+ * whose message is written for a person. */
 
 void fl_client_get_info_async (FlClient *self, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data);
-JsonObject *fl_client_get_info_finish (FlClient *self, GAsyncResult *result, GError **error);
+FlServerInfo *fl_client_get_info_finish (FlClient *self, GAsyncResult *result, GError **error);
 
 void fl_client_get_offers_async (FlClient *self, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data);
-JsonObject *fl_client_get_offers_finish (FlClient *self, GAsyncResult *result, GError **error);
+/* FlOffer */
+GPtrArray *fl_client_get_offers_finish (FlClient *self, GAsyncResult *result, GError **error);
 
 void fl_client_accept_async (FlClient *self, gint64 project_id, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data);
-JsonObject *fl_client_accept_finish (FlClient *self, GAsyncResult *result, GError **error);
+FlAssignment *fl_client_accept_finish (FlClient *self, GAsyncResult *result, GError **error);
 
 void fl_client_heartbeat_async (FlClient *self, gint64 assignment_id, gint64 active_seconds,
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -73,7 +77,7 @@ JsonObject *fl_client_return_finish (FlClient *self, GAsyncResult *result, GErro
 
 void fl_client_get_earnings_async (FlClient *self, GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data);
-JsonObject *fl_client_get_earnings_finish (FlClient *self, GAsyncResult *result, GError **error);
+FlEarnings *fl_client_get_earnings_finish (FlClient *self, GAsyncResult *result, GError **error);
 
 /* Downloads /api/v1/assets/SHA256 into @cache_dir (a file named by the hash),
  * unless it is there already; the bytes are verified against the hash before

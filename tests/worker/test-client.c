@@ -149,7 +149,7 @@ client_for (Fixture *fixture, const char *prefix, const char *token)
   return client;
 }
 
-static JsonObject *
+static FlServerInfo *
 get_info (Fixture *fixture, FlClient *client, GError **error)
 {
   g_clear_object (&fixture->result);
@@ -209,10 +209,11 @@ test_info_ok (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (FlClient) client = client_for (fixture, "/ok", "t");
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) info = get_info (fixture, client, &error);
+  g_autoptr (FlServerInfo) info = get_info (fixture, client, &error);
 
   g_assert_no_error (error);
-  g_assert_cmpstr (json_object_get_string_member (info, "currency"), ==, "EUR");
+  g_assert_cmpstr (info->currency, ==, "EUR");
+  g_assert_cmpstr (info->name, ==, "Test");
 }
 
 static void
@@ -221,8 +222,8 @@ test_unauthorized (Fixture *fixture, gconstpointer data)
   g_autoptr (FlClient) good = client_for (fixture, "/auth", "good-token");
   g_autoptr (FlClient) revoked = client_for (fixture, "/auth", "revoked-token");
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) info = get_info (fixture, good, &error);
-  g_autoptr (JsonObject) refused = NULL;
+  g_autoptr (FlServerInfo) info = get_info (fixture, good, &error);
+  g_autoptr (FlServerInfo) refused = NULL;
 
   g_assert_no_error (error);
   g_assert_nonnull (info);
@@ -236,7 +237,7 @@ expect_error (Fixture *fixture, const char *prefix, int code)
 {
   g_autoptr (FlClient) client = client_for (fixture, prefix, "t");
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) info = get_info (fixture, client, &error);
+  g_autoptr (FlServerInfo) info = get_info (fixture, client, &error);
 
   g_assert_null (info);
   g_assert_error (error, FL_CLIENT_ERROR, code);
@@ -288,7 +289,7 @@ test_slow_server_times_out (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (FlClient) client = client_for (fixture, "/slow", "t");
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) info = NULL;
+  g_autoptr (FlServerInfo) info = NULL;
 
   /* The server holds its answer for 10 s; the worker waits 1 s here. */
   fl_client_set_timeout (client, 1);
@@ -309,7 +310,7 @@ test_unreachable (void)
   g_autofree char *url = NULL;
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Fixture fixture = { .loop = loop };
-  g_autoptr (JsonObject) info = NULL;
+  g_autoptr (FlServerInfo) info = NULL;
   guint16 port;
 
   /* Take a free port, then close it: nothing listens there. */
