@@ -18,6 +18,8 @@ main (int argc, char *argv[])
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  g_set_application_name (_ ("Fairlabel"));
+
   app = fl_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -1,0 +1,602 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FlWindow"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fl-credentials.h"
+#include "fl-first-run-page.h"
+#include "fl-window.h"
+
+struct _FlWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  AdwHeaderBar *header_bar;
+  AdwWindowTitle *window_title;
+  AdwBin *header_end_slot;
+  GtkStack *stack;
+  AdwStatusPage *connecting_page;
+  GtkSpinner *connecting_spinner;
+  FlFirstRunPage *first_run_page;
+  AdwBin *connected_bin;
+  AdwStatusPage *connected_status;
+
+  GSettings *settings;
+  FlClient *client;
+  FlServerInfo *server_info;
+  GCancellable *connect_cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (FlWindow, fl_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef enum
+{
+  /* Put the token in the keyring once the server has accepted it. */
+  CONNECT_REMEMBER = 1 << 0,
+  /* Started from the command line: failures also go to stderr, and the
+   * saved server address is left alone. */
+  CONNECT_FROM_COMMAND_LINE = 1 << 1,
+  /* Started by the first-run page: it shows progress and failures itself. */
+  CONNECT_FROM_FIRST_RUN = 1 << 2,
+} ConnectFlags;
+
+typedef struct
+{
+  FlWindow *window;
+  FlClient *client;
+  char *url;
+  char *token;
+  ConnectFlags flags;
+  FlServerInfo *info;
+} ConnectData;
+
+static void
+connect_data_free (ConnectData *data)
+{
+  g_clear_object (&data->window);
+  g_clear_object (&data->client);
+  g_clear_pointer (&data->url, g_free);
+  g_clear_pointer (&data->token, g_free);
+  g_clear_pointer (&data->info, fl_server_info_free);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConnectData, connect_data_free)
+
+static void
+fl_window_show_page (FlWindow *self, const char *name)
+{
+  gtk_spinner_set_spinning (self->connecting_spinner, g_str_equal (name, "connecting"));
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+/* Turns a client error into a sentence that says what to do next. */
+static char *
+fl_window_describe_connect_error (const char *url, const GError *error)
+{
+  if (error->domain == FL_CLIENT_ERROR)
+    switch ((FlClientError) error->code)
+      {
+        case FL_CLIENT_ERROR_INVALID_URL:
+          return g_strdup_printf (_ ("“%s” is not a server address: %s. Enter a full address "
+                                     "such as https://labels.example.org."),
+                                  url, error->message);
+        case FL_CLIENT_ERROR_TLS_REQUIRED:
+          return g_strdup_printf (_ ("%s Use an https:// address, or allow unencrypted "
+                                     "connections in Preferences."),
+                                  error->message);
+        case FL_CLIENT_ERROR_UNREACHABLE:
+        case FL_CLIENT_ERROR_TIMEOUT:
+          return g_strdup_printf (_ ("Could not reach the server at %s: %s. Check the address "
+                                     "and your network connection."),
+                                  url, error->message);
+        case FL_CLIENT_ERROR_UNAUTHORIZED:
+        case FL_CLIENT_ERROR_FORBIDDEN:
+          return g_strdup_printf (_ ("The server at %s rejected the access token. Check that it "
+                                     "was copied whole, or ask for a new one."),
+                                  url);
+        case FL_CLIENT_ERROR_TLS:
+          return g_strdup_printf (_ ("The secure connection to %s failed: %s"), url,
+                                  error->message);
+        default:
+          break;
+      }
+  return g_strdup_printf (_ ("Could not connect to %s: %s"), url, error->message);
+}
+
+static void
+fl_window_connect_failed (ConnectData *data, const char *message, gboolean offer_unsaved)
+{
+  FlWindow *self = data->window;
+
+  if (data->flags & CONNECT_FROM_COMMAND_LINE)
+    g_printerr ("fairlabel: %s\n", message);
+
+  fl_first_run_page_set_busy (self->first_run_page, FALSE);
+  fl_first_run_page_set_server_url (self->first_run_page, data->url);
+  if (!(data->flags & CONNECT_FROM_FIRST_RUN))
+    fl_first_run_page_clear_token (self->first_run_page);
+  fl_first_run_page_set_error (self->first_run_page, message);
+  fl_first_run_page_set_offer_unsaved (self->first_run_page, offer_unsaved);
+  fl_window_set_header_widgets (self, NULL, NULL);
+  fl_window_show_page (self, "first-run");
+}
+
+static void
+fl_window_connect_succeeded (ConnectData *data)
+{
+  FlWindow *self = data->window;
+
+  g_set_object (&self->client, data->client);
+  g_clear_pointer (&self->server_info, fl_server_info_free);
+  self->server_info = g_steal_pointer (&data->info);
+
+  if (!(data->flags & CONNECT_FROM_COMMAND_LINE))
+    {
+      g_autofree char *saved = g_settings_get_string (self->settings, "server-url");
+
+      if (g_strcmp0 (saved, data->url) != 0)
+        g_settings_set_string (self->settings, "server-url", data->url);
+    }
+
+  fl_first_run_page_set_busy (self->first_run_page, FALSE);
+  fl_first_run_page_set_error (self->first_run_page, NULL);
+  fl_first_run_page_set_offer_unsaved (self->first_run_page, FALSE);
+  fl_first_run_page_clear_token (self->first_run_page);
+  fl_window_show_connected (self, self->client);
+}
+
+static void
+store_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ConnectData) data = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!fl_credentials_store_token_finish (result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Translators: %s says why the keyring failed */
+      message = g_strdup_printf (_ ("%s The token was not saved."), error->message);
+      fl_window_connect_failed (data, message, TRUE);
+      return;
+    }
+  fl_window_connect_succeeded (data);
+}
+
+static void
+get_info_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ConnectData) data = user_data;
+  g_autoptr (GError) error = NULL;
+  FlWindow *self = data->window;
+
+  data->info = fl_client_get_info_finish (FL_CLIENT (source), result, &error);
+  if (data->info == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = fl_window_describe_connect_error (data->url, error);
+      fl_window_connect_failed (data, message, FALSE);
+      return;
+    }
+
+  if (data->flags & CONNECT_REMEMBER)
+    {
+      fl_credentials_store_token_async (data->url, data->token, self->connect_cancellable,
+                                        store_token_cb, g_steal_pointer (&data));
+      return;
+    }
+  fl_window_connect_succeeded (data);
+}
+
+static void
+fl_window_connect (FlWindow *self, const char *url, const char *token, ConnectFlags flags)
+{
+  g_autoptr (ConnectData) data = g_new0 (ConnectData, 1);
+  g_autoptr (GError) error = NULL;
+
+  g_cancellable_cancel (self->connect_cancellable);
+  g_clear_object (&self->connect_cancellable);
+  self->connect_cancellable = g_cancellable_new ();
+
+  data->window = g_object_ref (self);
+  data->url = g_strdup (url);
+  data->token = g_strdup (token);
+  data->flags = flags;
+
+  if (flags & CONNECT_FROM_FIRST_RUN)
+    fl_first_run_page_set_busy (self->first_run_page, TRUE);
+  else
+    {
+      adw_status_page_set_description (self->connecting_page, url);
+      fl_window_show_page (self, "connecting");
+    }
+
+  data->client = fl_client_new (
+    url, token, g_settings_get_boolean (self->settings, "allow-insecure-http"), &error);
+  if (data->client == NULL)
+    {
+      g_autofree char *message = fl_window_describe_connect_error (url, error);
+
+      fl_window_connect_failed (data, message, FALSE);
+      return;
+    }
+  fl_client_get_info_async (data->client, self->connect_cancellable, get_info_cb,
+                            g_steal_pointer (&data));
+}
+
+static void
+lookup_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ConnectData) data = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  FlWindow *self = data->window;
+
+  token = fl_credentials_lookup_token_finish (result, &error);
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (token == NULL)
+    {
+      /* No keyring, or nothing saved for this server: ask for the token. */
+      fl_window_connect_failed (data, error != NULL ? error->message : NULL, FALSE);
+      return;
+    }
+  fl_window_connect (self, data->url, token, data->flags & CONNECT_FROM_COMMAND_LINE);
+}
+
+static void
+fl_window_connect_with_saved_token (FlWindow *self, const char *url, ConnectFlags flags)
+{
+  ConnectData *data = g_new0 (ConnectData, 1);
+
+  g_cancellable_cancel (self->connect_cancellable);
+  g_clear_object (&self->connect_cancellable);
+  self->connect_cancellable = g_cancellable_new ();
+
+  data->window = g_object_ref (self);
+  data->url = g_strdup (url);
+  data->flags = flags;
+  adw_status_page_set_description (self->connecting_page, url);
+  fl_window_show_page (self, "connecting");
+  fl_credentials_lookup_token_async (url, self->connect_cancellable, lookup_token_cb, data);
+}
+
+static void
+on_first_run_connect (FlWindow *self, const char *url, const char *token, gboolean remember)
+{
+  fl_window_connect (self, url, token, CONNECT_FROM_FIRST_RUN | (remember ? CONNECT_REMEMBER : 0));
+}
+
+static void
+on_server_url_changed (GSettings *settings, const char *key, FlWindow *self)
+{
+  g_autofree char *url = g_settings_get_string (settings, "server-url");
+
+  /* Our own save after connecting changes nothing; another address (from
+   * Preferences) needs that server's token. */
+  if (self->client != NULL && g_strcmp0 (url, fl_client_get_base_url (self->client)) == 0)
+    return;
+  if (fl_first_run_page_get_busy (self->first_run_page))
+    return;
+  g_clear_object (&self->client);
+  fl_window_set_header_widgets (self, NULL, NULL);
+  if (*url == '\0')
+    fl_window_show_first_run (self, NULL);
+  else
+    fl_window_connect_with_saved_token (self, url, 0);
+}
+
+static void
+fl_window_save_size (FlWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static gboolean
+fl_window_close_request (GtkWindow *window)
+{
+  FlWindow *self = FL_WINDOW (window);
+
+  fl_window_save_size (self);
+  g_cancellable_cancel (self->connect_cancellable);
+
+  return GTK_WINDOW_CLASS (fl_window_parent_class)->close_request (window);
+}
+
+static void
+fl_window_constructed (GObject *object)
+{
+  FlWindow *self = FL_WINDOW (object);
+
+  G_OBJECT_CLASS (fl_window_parent_class)->constructed (object);
+
+  g_assert (G_IS_SETTINGS (self->settings));
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  g_signal_connect_object (self->settings, "changed::server-url",
+                           G_CALLBACK (on_server_url_changed), self, 0);
+}
+
+static void
+fl_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  FlWindow *self = FL_WINDOW (object);
+
+  switch (prop_id)
+    {
+      case PROP_SETTINGS:
+        self->settings = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FlWindow *self = FL_WINDOW (object);
+
+  switch (prop_id)
+    {
+      case PROP_SETTINGS:
+        g_value_set_object (value, self->settings);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_window_dispose (GObject *object)
+{
+  FlWindow *self = FL_WINDOW (object);
+
+  g_cancellable_cancel (self->connect_cancellable);
+  g_clear_object (&self->connect_cancellable);
+  g_clear_object (&self->client);
+  g_clear_pointer (&self->server_info, fl_server_info_free);
+  g_clear_object (&self->window_title);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (fl_window_parent_class)->dispose (object);
+}
+
+static void
+fl_window_finalize (GObject *object)
+{
+  FlWindow *self = FL_WINDOW (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (fl_window_parent_class)->finalize (object);
+}
+
+static void
+fl_window_class_init (FlWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = fl_window_constructed;
+  object_class->set_property = fl_window_set_property;
+  object_class->get_property = fl_window_get_property;
+  object_class->dispose = fl_window_dispose;
+  object_class->finalize = fl_window_finalize;
+  window_class->close_request = fl_window_close_request;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (FL_TYPE_FIRST_RUN_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/fairlabel/Fairlabel/fl-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, header_end_slot);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, connecting_page);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, connecting_spinner);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, first_run_page);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, connected_bin);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, connected_status);
+  gtk_widget_class_bind_template_callback (widget_class, on_first_run_connect);
+}
+
+static void
+fl_window_init (FlWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* Kept while another title widget stands in the header bar. */
+  g_object_ref (self->window_title);
+
+  if (DEVELOPMENT)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+FlWindow *
+fl_window_new (FlApplication *application, GSettings *settings)
+{
+  g_return_val_if_fail (FL_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (FL_TYPE_WINDOW, "application", application, "settings", settings, NULL);
+}
+
+void
+fl_window_start (FlWindow *self, const char *server_url, const char *token)
+{
+  g_autofree char *saved_url = NULL;
+
+  g_return_if_fail (FL_IS_WINDOW (self));
+
+  if (server_url != NULL && token != NULL)
+    {
+      fl_window_connect (self, server_url, token, CONNECT_FROM_COMMAND_LINE);
+      return;
+    }
+  if (server_url != NULL)
+    {
+      fl_window_connect_with_saved_token (self, server_url, CONNECT_FROM_COMMAND_LINE);
+      return;
+    }
+  saved_url = g_settings_get_string (self->settings, "server-url");
+  if (*saved_url != '\0')
+    fl_window_connect_with_saved_token (self, saved_url, 0);
+  else
+    fl_window_show_first_run (self, NULL);
+}
+
+/**
+ * fl_window_show_connected:
+ * @self: the window
+ * @client: a client whose token the server accepted
+ *
+ * Shows the connected page for @client.
+ */
+void
+fl_window_show_connected (FlWindow *self, FlClient *client)
+{
+  const char *name = NULL;
+  const char *currency = NULL;
+  g_autofree char *description = NULL;
+
+  g_return_if_fail (FL_IS_WINDOW (self));
+  g_return_if_fail (FL_IS_CLIENT (client));
+
+  g_set_object (&self->client, client);
+  if (self->server_info != NULL)
+    {
+      name = self->server_info->name;
+      currency = self->server_info->currency;
+    }
+  if (name == NULL || *name == '\0')
+    name = fl_client_get_base_url (client);
+
+  if (currency != NULL && *currency != '\0')
+    /* Translators: %s is the server's address; %s is an ISO 4217 code such as USD */
+    description = g_strdup_printf (_ ("Connected to %s. Tasks here pay in %s."),
+                                   fl_client_get_base_url (client), currency);
+  else
+    description = g_strdup_printf (_ ("Connected to %s."), fl_client_get_base_url (client));
+
+  adw_status_page_set_title (self->connected_status, name);
+  adw_status_page_set_description (self->connected_status, description);
+  adw_window_title_set_subtitle (self->window_title, name);
+  fl_window_show_page (self, "connected");
+}
+
+/**
+ * fl_window_show_first_run:
+ * @self: the window
+ * @message: (nullable): why the token is asked for again, e.g. it was revoked
+ *
+ * Shows the first-run page with the current server address filled in.
+ */
+void
+fl_window_show_first_run (FlWindow *self, const char *message)
+{
+  g_autofree char *saved_url = NULL;
+  const char *url;
+
+  g_return_if_fail (FL_IS_WINDOW (self));
+
+  g_cancellable_cancel (self->connect_cancellable);
+  saved_url = g_settings_get_string (self->settings, "server-url");
+  url = self->client != NULL ? fl_client_get_base_url (self->client) : saved_url;
+  if (*fl_first_run_page_get_server_url (self->first_run_page) == '\0' || self->client != NULL)
+    fl_first_run_page_set_server_url (self->first_run_page, url);
+  g_clear_object (&self->client);
+
+  fl_first_run_page_set_busy (self->first_run_page, FALSE);
+  fl_first_run_page_clear_token (self->first_run_page);
+  fl_first_run_page_set_error (self->first_run_page, message);
+  fl_first_run_page_set_offer_unsaved (self->first_run_page, FALSE);
+  fl_window_set_header_widgets (self, NULL, NULL);
+  adw_window_title_set_subtitle (self->window_title, NULL);
+  fl_window_show_page (self, "first-run");
+}
+
+/**
+ * fl_window_set_header_widgets:
+ * @self: the window
+ * @title: (nullable): the header bar's title widget; %NULL for the window title
+ * @end: (nullable): a widget at the end of the header bar, before the main menu
+ */
+void
+fl_window_set_header_widgets (FlWindow *self, GtkWidget *title, GtkWidget *end)
+{
+  g_return_if_fail (FL_IS_WINDOW (self));
+  g_return_if_fail (title == NULL || GTK_IS_WIDGET (title));
+  g_return_if_fail (end == NULL || GTK_IS_WIDGET (end));
+
+  adw_header_bar_set_title_widget (self->header_bar,
+                                   title != NULL ? title : GTK_WIDGET (self->window_title));
+  adw_bin_set_child (self->header_end_slot, end);
+  gtk_widget_set_visible (GTK_WIDGET (self->header_end_slot), end != NULL);
+}
+
+void
+fl_window_add_toast (FlWindow *self, const char *message)
+{
+  g_return_if_fail (FL_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+FlClient *
+fl_window_get_client (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
+
+  return self->client;
+}
+
+GSettings *
+fl_window_get_settings (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
+
+  return self->settings;
+}
+
+const char *
+fl_window_get_visible_page (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
