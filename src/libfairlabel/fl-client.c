@@ -299,8 +299,11 @@ status_error (FlClient *self, guint status, GBytes *body)
                         _ ("The time reserved for this task ran out, and the task went back to "
                            "the pool. Your draft is kept.%s"),
                         said);
+  if (g_strcmp0 (server_code, "already_submitted") == 0)
+    return g_error_new (FL_CLIENT_ERROR, FL_CLIENT_ERROR_ALREADY_SUBMITTED,
+                        _ ("This task was submitted already.%s"), said);
   if (g_strcmp0 (server_code, "no_tasks") == 0)
-    return g_error_new (FL_CLIENT_ERROR, FL_CLIENT_ERROR_CONFLICT,
+    return g_error_new (FL_CLIENT_ERROR, FL_CLIENT_ERROR_NO_TASKS,
                         _ ("This project has no tasks left for you. Pick another offer."));
   if (status == SOUP_STATUS_FORBIDDEN)
     return g_error_new (FL_CLIENT_ERROR, FL_CLIENT_ERROR_FORBIDDEN,
