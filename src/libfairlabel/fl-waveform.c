@@ -1,0 +1,954 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FlWaveform"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gst/app/gstappsink.h>
+#include <gst/audio/audio.h>
+#include <gst/gst.h>
+#include <gst/pbutils/pbutils.h>
+#include <string.h>
+
+#include "fl-waveform.h"
+
+#define CACHE_MAGIC "FLWAVE1"
+#define CACHE_ENDIAN_MARK 0x01020304u
+/* How often decoding reports progress to the main context. */
+#define PROGRESS_INTERVAL_US (40 * G_TIME_SPAN_MILLISECOND)
+
+typedef struct
+{
+  gint16 min;
+  gint16 max;
+} Peak;
+
+typedef struct
+{
+  char magic[8];
+  guint32 endian_mark;
+  guint32 bins_per_second;
+  gint64 duration_ms;
+  guint64 n_bins;
+} CacheHeader;
+
+struct _FlWaveform
+{
+  GObject parent_instance;
+
+  char *cache_dir;
+
+  /* Written by the decoding thread, read by the UI: guarded by @lock. */
+  GMutex lock;
+  GArray *levels[FL_WAVEFORM_N_LEVELS];
+  guint64 published_bins;
+  gint progress_pending; /* atomic */
+
+  /* Main context only. */
+  GMainContext *context;
+  gboolean loading;
+  gint64 duration_ms;
+  gint64 loaded_ms;
+  gboolean complete;
+  gboolean from_cache;
+};
+
+G_DEFINE_FINAL_TYPE (FlWaveform, fl_waveform, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_CACHE_DIR,
+  PROP_DURATION_MS,
+  PROP_LOADED_MS,
+  PROP_COMPLETE,
+  PROP_FROM_CACHE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GQuark
+fl_waveform_error_quark (void)
+{
+  return g_quark_from_static_string ("fl-waveform-error-quark");
+}
+
+typedef struct
+{
+  FlWaveform *self;
+  GFile *file;
+  char *sha256;
+  char *alias_path;
+
+  GstElement *pipeline;
+  GstElement *convert;
+  gboolean audio_linked;
+  gboolean saw_other_stream;
+  char *missing_plugin;
+
+  /* Streaming thread state. */
+  int rate;
+  guint64 n_samples;
+  gint64 cur_bin;
+  gint16 cur_min;
+  gint16 cur_max;
+  gboolean have_cur;
+  gint64 last_progress_us;
+  GArray *scratch;
+} LoadData;
+
+static void
+load_data_free (gpointer data)
+{
+  LoadData *d = data;
+
+  if (d->pipeline != NULL)
+    {
+      gst_element_set_state (d->pipeline, GST_STATE_NULL);
+      gst_object_unref (d->pipeline);
+    }
+  g_clear_object (&d->file);
+  g_free (d->sha256);
+  g_free (d->alias_path);
+  g_free (d->missing_plugin);
+  g_clear_pointer (&d->scratch, g_array_unref);
+  g_free (d);
+}
+
+/* Main-context updates posted from worker threads. */
+typedef struct
+{
+  FlWaveform *self;
+  gint64 duration_ms;
+  gboolean complete;
+  gboolean from_cache;
+} Update;
+
+static gboolean
+apply_update (gpointer data)
+{
+  Update *u = data;
+  FlWaveform *self = u->self;
+  guint64 bins;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_atomic_int_set (&self->progress_pending, 0);
+  g_mutex_lock (&self->lock);
+  bins = self->published_bins;
+  g_mutex_unlock (&self->lock);
+
+  if (u->duration_ms > 0 && u->duration_ms != self->duration_ms)
+    {
+      self->duration_ms = u->duration_ms;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION_MS]);
+    }
+  if ((gint64) (bins * 1000 / FL_WAVEFORM_BINS_PER_SECOND) != self->loaded_ms)
+    {
+      self->loaded_ms = bins * 1000 / FL_WAVEFORM_BINS_PER_SECOND;
+      if (u->complete)
+        self->loaded_ms = self->duration_ms;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED_MS]);
+    }
+  if (u->from_cache && !self->from_cache)
+    {
+      self->from_cache = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROM_CACHE]);
+    }
+  if (u->complete && !self->complete)
+    {
+      self->complete = TRUE;
+      self->loaded_ms = self->duration_ms;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED_MS]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+update_free (gpointer data)
+{
+  Update *u = data;
+
+  g_object_unref (u->self);
+  g_free (u);
+}
+
+static void
+post_update (FlWaveform *self, gint64 duration_ms, gboolean complete, gboolean from_cache)
+{
+  Update *u = g_new0 (Update, 1);
+
+  u->self = g_object_ref (self);
+  u->duration_ms = duration_ms;
+  u->complete = complete;
+  u->from_cache = from_cache;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, apply_update, u, update_free);
+}
+
+/* Folds finished bins of each level into the next coarser one; @final also folds the
+ * incomplete remainder. Called with @lock held. */
+static void
+build_levels (FlWaveform *self, gboolean final)
+{
+  for (guint k = 1; k < FL_WAVEFORM_N_LEVELS; k++)
+    {
+      GArray *fine = self->levels[k - 1];
+      GArray *coarse = self->levels[k];
+
+      while (coarse->len * 4 < fine->len && (final || coarse->len * 4 + 4 <= fine->len))
+        {
+          guint first = coarse->len * 4;
+          guint last = MIN (first + 4, fine->len);
+          Peak p = g_array_index (fine, Peak, first);
+
+          for (guint i = first + 1; i < last; i++)
+            {
+              const Peak *q = &g_array_index (fine, Peak, i);
+
+              p.min = MIN (p.min, q->min);
+              p.max = MAX (p.max, q->max);
+            }
+          g_array_append_val (coarse, p);
+        }
+    }
+}
+
+static void
+reset_levels (FlWaveform *self)
+{
+  g_mutex_lock (&self->lock);
+  for (guint k = 0; k < FL_WAVEFORM_N_LEVELS; k++)
+    g_array_set_size (self->levels[k], 0);
+  self->published_bins = 0;
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+scan_samples (LoadData *d, const gint16 *samples, gsize n)
+{
+  gsize i = 0;
+
+  while (i < n)
+    {
+      /* First sample index that belongs to the next bin. */
+      guint64 boundary = ((guint64) (d->cur_bin + 1) * d->rate + FL_WAVEFORM_BINS_PER_SECOND - 1) /
+                         FL_WAVEFORM_BINS_PER_SECOND;
+      gsize stop = MIN (n, i + (gsize) (boundary - (d->n_samples + i)));
+      gint16 lo = d->have_cur ? d->cur_min : G_MAXINT16;
+      gint16 hi = d->have_cur ? d->cur_max : G_MININT16;
+
+      for (gsize j = i; j < stop; j++)
+        {
+          gint16 v = samples[j];
+
+          lo = v < lo ? v : lo;
+          hi = v > hi ? v : hi;
+        }
+      d->cur_min = lo;
+      d->cur_max = hi;
+      d->have_cur = TRUE;
+      if (d->n_samples + stop == boundary)
+        {
+          Peak p = { lo, hi };
+
+          g_array_append_val (d->scratch, p);
+          d->cur_bin++;
+          d->have_cur = FALSE;
+        }
+      i = stop;
+    }
+  d->n_samples += n;
+}
+
+static void
+publish_scratch (LoadData *d, gboolean final)
+{
+  FlWaveform *self = d->self;
+
+  if (final && d->have_cur)
+    {
+      Peak p = { d->cur_min, d->cur_max };
+
+      g_array_append_val (d->scratch, p);
+      d->have_cur = FALSE;
+    }
+  g_mutex_lock (&self->lock);
+  g_array_append_vals (self->levels[0], d->scratch->data, d->scratch->len);
+  build_levels (self, final);
+  self->published_bins = self->levels[0]->len;
+  g_mutex_unlock (&self->lock);
+  g_array_set_size (d->scratch, 0);
+}
+
+static GstFlowReturn
+on_new_sample (GstAppSink *sink, gpointer user_data)
+{
+  LoadData *d = user_data;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *buffer;
+  GstMapInfo map;
+  gint64 now;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  if (d->rate == 0)
+    {
+      GstAudioInfo info;
+
+      if (!gst_audio_info_from_caps (&info, gst_sample_get_caps (sample)) || info.rate <= 0)
+        return GST_FLOW_NOT_NEGOTIATED;
+      d->rate = info.rate;
+    }
+  buffer = gst_sample_get_buffer (sample);
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return GST_FLOW_ERROR;
+  scan_samples (d, (const gint16 *) map.data, map.size / sizeof (gint16));
+  gst_buffer_unmap (buffer, &map);
+
+  now = g_get_monotonic_time ();
+  if (d->last_progress_us == 0 || now - d->last_progress_us >= PROGRESS_INTERVAL_US)
+    {
+      publish_scratch (d, FALSE);
+      d->last_progress_us = now;
+      if (g_atomic_int_compare_and_exchange (&d->self->progress_pending, 0, 1))
+        post_update (d->self, 0, FALSE, FALSE);
+    }
+  return GST_FLOW_OK;
+}
+
+static void
+on_pad_added (GstElement *decodebin, GstPad *pad, gpointer user_data)
+{
+  LoadData *d = user_data;
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  g_autoptr (GstPad) sinkpad = NULL;
+  const char *name;
+
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (!g_str_has_prefix (name, "audio/"))
+    d->saw_other_stream = TRUE;
+  if (d->audio_linked || !g_str_has_prefix (name, "audio/"))
+    return;
+  sinkpad = gst_element_get_static_pad (d->convert, "sink");
+  if (gst_pad_link (pad, sinkpad) == GST_PAD_LINK_OK)
+    d->audio_linked = TRUE;
+}
+
+static void
+on_no_more_pads (GstElement *decodebin, gpointer user_data)
+{
+  LoadData *d = user_data;
+
+  if (!d->audio_linked)
+    gst_element_post_message (
+      decodebin, gst_message_new_application (GST_OBJECT (decodebin),
+                                              gst_structure_new_empty ("fl-no-audio")));
+}
+
+static void
+on_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  GstBus *bus = user_data;
+
+  gst_bus_post (bus, gst_message_new_application (NULL, gst_structure_new_empty ("fl-cancel")));
+}
+
+static GError *
+error_from_message (LoadData *d, GstMessage *msg)
+{
+  g_autoptr (GError) gst_error = NULL;
+  g_autofree char *debug = NULL;
+
+  gst_message_parse_error (msg, &gst_error, &debug);
+  g_debug ("Decoding failed: %s (%s)", gst_error->message, debug != NULL ? debug : "");
+
+  if (d->missing_plugin != NULL ||
+      g_error_matches (gst_error, GST_STREAM_ERROR, GST_STREAM_ERROR_CODEC_NOT_FOUND))
+    return g_error_new (FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_MISSING_PLUGIN,
+                        _ ("No decoder is installed for this audio (%s). Install the GStreamer "
+                           "plugin that provides it, for example gstreamer1.0-libav or "
+                           "gstreamer1.0-plugins-bad."),
+                        d->missing_plugin != NULL ? d->missing_plugin : gst_error->message);
+  if (g_error_matches (gst_error, GST_STREAM_ERROR, GST_STREAM_ERROR_TYPE_NOT_FOUND) ||
+      g_error_matches (gst_error, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE))
+    return g_error_new_literal (FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_NOT_AUDIO,
+                                _ ("This file is not audio in a format that can be read."));
+  if (!d->audio_linked && d->saw_other_stream)
+    return g_error_new_literal (FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_NO_AUDIO_STREAM,
+                                _ ("This file has no audio stream."));
+  if (gst_error->domain == GST_STREAM_ERROR)
+    return g_error_new (FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_CORRUPT,
+                        _ ("The audio file is damaged and cannot be decoded: %s"),
+                        gst_error->message);
+  return g_error_new (FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_FAILED,
+                      _ ("The audio file could not be read: %s"), gst_error->message);
+}
+
+static gboolean
+build_pipeline (LoadData *d, GError **error)
+{
+  g_autofree char *path = g_file_get_path (d->file);
+  GstElement *src, *decode, *resample, *sink;
+  g_autoptr (GstCaps) caps = NULL;
+  GstAppSinkCallbacks callbacks = { NULL, NULL, on_new_sample };
+
+  d->pipeline = gst_pipeline_new ("fl-waveform");
+  src = gst_element_factory_make ("filesrc", NULL);
+  decode = gst_element_factory_make ("decodebin", NULL);
+  d->convert = gst_element_factory_make ("audioconvert", NULL);
+  resample = gst_element_factory_make ("audioresample", NULL);
+  sink = gst_element_factory_make ("appsink", NULL);
+  if (src == NULL || decode == NULL || d->convert == NULL || resample == NULL || sink == NULL)
+    {
+      g_set_error_literal (error, FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_MISSING_PLUGIN,
+                           _ ("GStreamer’s base plugins are missing. Install "
+                              "gstreamer1.0-plugins-base."));
+      g_clear_object (&src);
+      g_clear_object (&decode);
+      g_clear_object (&d->convert);
+      g_clear_object (&resample);
+      g_clear_object (&sink);
+      return FALSE;
+    }
+
+  /* The rate stays free so that audioresample passes the decoder's rate through untouched. */
+  caps = gst_caps_from_string (
+    "audio/x-raw,format=" GST_AUDIO_NE (S16) ",channels=1,layout=interleaved");
+  g_object_set (src, "location", path, NULL);
+  g_object_set (sink, "caps", caps, "sync", FALSE, "enable-last-sample", FALSE, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, d, NULL);
+
+  gst_bin_add_many (GST_BIN (d->pipeline), src, decode, d->convert, resample, sink, NULL);
+  if (!gst_element_link (src, decode) || !gst_element_link_many (d->convert, resample, sink, NULL))
+    {
+      g_set_error_literal (error, FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_FAILED,
+                           _ ("The audio decoding pipeline could not be built."));
+      return FALSE;
+    }
+  g_signal_connect (decode, "pad-added", G_CALLBACK (on_pad_added), d);
+  g_signal_connect (decode, "no-more-pads", G_CALLBACK (on_no_more_pads), d);
+  return TRUE;
+}
+
+static gboolean
+run_decode (LoadData *d, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GstBus) bus = NULL;
+  gulong cancel_id;
+  gboolean done = FALSE;
+  gboolean ok = FALSE;
+
+  if (!build_pipeline (d, error))
+    return FALSE;
+
+  bus = gst_element_get_bus (d->pipeline);
+  cancel_id = cancellable != NULL
+                ? g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), bus, NULL)
+                : 0;
+  gst_element_set_state (d->pipeline, GST_STATE_PLAYING);
+
+  while (!done)
+    {
+      g_autoptr (GstMessage) msg = gst_bus_timed_pop (bus, GST_CLOCK_TIME_NONE);
+
+      switch (GST_MESSAGE_TYPE (msg))
+        {
+          case GST_MESSAGE_ERROR:
+            g_propagate_error (error, error_from_message (d, msg));
+            done = TRUE;
+            break;
+
+          case GST_MESSAGE_EOS:
+            if (d->n_samples == 0)
+              g_set_error_literal (error, FL_WAVEFORM_ERROR,
+                                   d->audio_linked ? FL_WAVEFORM_ERROR_CORRUPT
+                                                   : FL_WAVEFORM_ERROR_NO_AUDIO_STREAM,
+                                   d->audio_linked ? _ ("The audio file contains no sound.")
+                                                   : _ ("This file has no audio stream."));
+            else
+              ok = TRUE;
+            done = TRUE;
+            break;
+
+          case GST_MESSAGE_ELEMENT:
+            if (gst_is_missing_plugin_message (msg) && d->missing_plugin == NULL)
+              d->missing_plugin = gst_missing_plugin_message_get_description (msg);
+            break;
+
+          case GST_MESSAGE_ASYNC_DONE:
+          case GST_MESSAGE_DURATION_CHANGED:
+            {
+              gint64 duration = 0;
+
+              if (gst_element_query_duration (d->pipeline, GST_FORMAT_TIME, &duration) &&
+                  duration > 0)
+                post_update (d->self, duration / GST_MSECOND, FALSE, FALSE);
+            }
+            break;
+
+          case GST_MESSAGE_APPLICATION:
+            if (gst_message_has_name (msg, "fl-cancel"))
+              {
+                g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                     _ ("Loading the waveform was cancelled."));
+                done = TRUE;
+              }
+            else if (gst_message_has_name (msg, "fl-no-audio"))
+              {
+                if (d->missing_plugin != NULL)
+                  g_set_error (error, FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_MISSING_PLUGIN,
+                               _ ("No decoder is installed for this audio (%s). Install the "
+                                  "GStreamer plugin that provides it, for example "
+                                  "gstreamer1.0-libav or gstreamer1.0-plugins-bad."),
+                               d->missing_plugin);
+                else
+                  g_set_error_literal (error, FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_NO_AUDIO_STREAM,
+                                       _ ("This file has no audio stream."));
+                done = TRUE;
+              }
+            break;
+
+          default:
+            break;
+        }
+    }
+
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, cancel_id);
+  gst_element_set_state (d->pipeline, GST_STATE_NULL);
+  if (ok)
+    publish_scratch (d, TRUE);
+  return ok;
+}
+
+static gpointer
+hash_file_thread (gpointer data)
+{
+  GFile *file = data;
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (GFileInputStream) stream = g_file_read (file, NULL, NULL);
+  g_autofree guint8 *buf = g_malloc (1 << 20);
+  gssize n;
+
+  if (stream == NULL)
+    return NULL;
+  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buf, 1 << 20, NULL, NULL)) > 0)
+    g_checksum_update (checksum, buf, n);
+  if (n < 0)
+    return NULL;
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static char *
+cache_path (FlWaveform *self, const char *sha256)
+{
+  g_autofree char *name = g_strconcat (sha256, ".peaks", NULL);
+
+  return g_build_filename (self->cache_dir, name, NULL);
+}
+
+static gboolean
+read_cache (FlWaveform *self, const char *sha256)
+{
+  g_autofree char *path = cache_path (self, sha256);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  CacheHeader header;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL) || length < sizeof header)
+    return FALSE;
+  memcpy (&header, contents, sizeof header);
+  if (memcmp (header.magic, CACHE_MAGIC, sizeof header.magic) != 0 ||
+      header.endian_mark != CACHE_ENDIAN_MARK ||
+      header.bins_per_second != FL_WAVEFORM_BINS_PER_SECOND || header.n_bins == 0 ||
+      header.n_bins > (length - sizeof header) / sizeof (Peak) ||
+      length != sizeof header + header.n_bins * sizeof (Peak) || header.duration_ms <= 0)
+    {
+      g_debug ("Ignoring a damaged waveform cache file %s", path);
+      return FALSE;
+    }
+
+  g_mutex_lock (&self->lock);
+  g_array_append_vals (self->levels[0], contents + sizeof header, header.n_bins);
+  build_levels (self, TRUE);
+  self->published_bins = self->levels[0]->len;
+  g_mutex_unlock (&self->lock);
+  post_update (self, header.duration_ms, TRUE, TRUE);
+  return TRUE;
+}
+
+static void
+write_cache (FlWaveform *self, const char *sha256, gint64 duration_ms, const char *alias_path)
+{
+  g_autofree char *path = cache_path (self, sha256);
+  g_autoptr (GError) error = NULL;
+  CacheHeader header = { CACHE_MAGIC, CACHE_ENDIAN_MARK, FL_WAVEFORM_BINS_PER_SECOND, 0, 0 };
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (g_mkdir_with_parents (self->cache_dir, 0700) != 0)
+    {
+      g_warning ("Could not create the waveform cache folder %s", self->cache_dir);
+      return;
+    }
+  g_mutex_lock (&self->lock);
+  header.duration_ms = duration_ms;
+  header.n_bins = self->levels[0]->len;
+  length = sizeof header + header.n_bins * sizeof (Peak);
+  contents = g_malloc (length);
+  memcpy (contents, &header, sizeof header);
+  memcpy (contents + sizeof header, self->levels[0]->data, header.n_bins * sizeof (Peak));
+  g_mutex_unlock (&self->lock);
+
+  if (!g_file_set_contents (path, contents, length, &error))
+    g_warning ("Could not write the waveform cache: %s", error->message);
+  else if (alias_path != NULL && !g_file_set_contents (alias_path, sha256, -1, &error))
+    g_warning ("Could not write the waveform cache index: %s", error->message);
+}
+
+/* The sha256 of an unchanged local file is remembered under a key made of its path, size,
+ * change time and inode, so that reopening does not hash the whole file again. */
+static char *
+alias_path_for (FlWaveform *self, GFileInfo *info, GFile *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *key = NULL;
+  g_autofree char *key_hash = NULL;
+  g_autofree char *folder = g_build_filename (self->cache_dir, "files", NULL);
+
+  key =
+    g_strdup_printf ("%s\n%" G_GINT64_FORMAT "\n%" G_GUINT64_FORMAT ".%u\n%" G_GUINT64_FORMAT, path,
+                     g_file_info_get_size (info),
+                     g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED),
+                     g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC),
+                     g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_UNIX_INODE));
+  key_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  g_mkdir_with_parents (folder, 0700);
+  return g_build_filename (folder, key_hash, NULL);
+}
+
+static void
+load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  FlWaveform *self = source;
+  LoadData *d = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFileInfo) info = NULL;
+  g_autoptr (GThread) hasher = NULL;
+  g_autofree char *sha256 = NULL;
+
+  info = g_file_query_info (d->file,
+                            G_FILE_ATTRIBUTE_STANDARD_SIZE
+                            "," G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_TIME_MODIFIED
+                            "," G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC "," G_FILE_ATTRIBUTE_UNIX_INODE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, &error);
+  if (info == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_task_return_new_error (task, FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_NOT_AUDIO,
+                               _ ("This is not a regular file."));
+      return;
+    }
+  if (g_file_info_get_size (info) == 0)
+    {
+      g_task_return_new_error (task, FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_EMPTY_FILE,
+                               _ ("The audio file is empty (0 bytes)."));
+      return;
+    }
+
+  sha256 = g_strdup (d->sha256);
+  d->alias_path = alias_path_for (self, info, d->file);
+  if (sha256 == NULL)
+    {
+      g_autofree char *known = NULL;
+
+      if (g_file_get_contents (d->alias_path, &known, NULL, NULL) && strlen (known) == 64)
+        sha256 = g_steal_pointer (&known);
+    }
+  if (sha256 != NULL && read_cache (self, sha256))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (sha256 == NULL)
+    hasher = g_thread_new ("fl-waveform-hash", hash_file_thread, g_object_ref (d->file));
+
+  if (!run_decode (d, cancellable, &error))
+    {
+      if (hasher != NULL)
+        {
+          g_free (g_thread_join (g_steal_pointer (&hasher)));
+          g_object_unref (d->file);
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  {
+    gint64 duration_ms = (gint64) (d->n_samples * 1000 / (guint64) d->rate);
+
+    post_update (self, MAX (duration_ms, 1), TRUE, FALSE);
+    if (hasher != NULL)
+      {
+        sha256 = g_thread_join (g_steal_pointer (&hasher));
+        g_object_unref (d->file);
+      }
+    if (sha256 != NULL)
+      write_cache (self, sha256, MAX (duration_ms, 1), d->alias_path);
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+fl_waveform_finalize (GObject *object)
+{
+  FlWaveform *self = FL_WAVEFORM (object);
+
+  for (guint k = 0; k < FL_WAVEFORM_N_LEVELS; k++)
+    g_array_unref (self->levels[k]);
+  g_mutex_clear (&self->lock);
+  g_main_context_unref (self->context);
+  g_free (self->cache_dir);
+  G_OBJECT_CLASS (fl_waveform_parent_class)->finalize (object);
+}
+
+static void
+fl_waveform_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FlWaveform *self = FL_WAVEFORM (object);
+
+  switch (prop_id)
+    {
+      case PROP_CACHE_DIR:
+        g_value_set_string (value, self->cache_dir);
+        break;
+      case PROP_DURATION_MS:
+        g_value_set_int64 (value, self->duration_ms);
+        break;
+      case PROP_LOADED_MS:
+        g_value_set_int64 (value, self->loaded_ms);
+        break;
+      case PROP_COMPLETE:
+        g_value_set_boolean (value, self->complete);
+        break;
+      case PROP_FROM_CACHE:
+        g_value_set_boolean (value, self->from_cache);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_waveform_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  FlWaveform *self = FL_WAVEFORM (object);
+
+  switch (prop_id)
+    {
+      case PROP_CACHE_DIR:
+        g_free (self->cache_dir);
+        self->cache_dir = g_value_dup_string (value);
+        if (self->cache_dir == NULL)
+          self->cache_dir =
+            g_build_filename (g_get_user_cache_dir (), "fairlabel", "waveforms", NULL);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_waveform_class_init (FlWaveformClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fl_waveform_finalize;
+  object_class->get_property = fl_waveform_get_property;
+  object_class->set_property = fl_waveform_set_property;
+
+  properties[PROP_CACHE_DIR] =
+    g_param_spec_string ("cache-dir", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DURATION_MS] =
+    g_param_spec_int64 ("duration-ms", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADED_MS] =
+    g_param_spec_int64 ("loaded-ms", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMPLETE] =
+    g_param_spec_boolean ("complete", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FROM_CACHE] =
+    g_param_spec_boolean ("from-cache", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fl_waveform_init (FlWaveform *self)
+{
+  g_mutex_init (&self->lock);
+  for (guint k = 0; k < FL_WAVEFORM_N_LEVELS; k++)
+    self->levels[k] = g_array_new (FALSE, FALSE, sizeof (Peak));
+  self->context = g_main_context_ref_thread_default ();
+}
+
+FlWaveform *
+fl_waveform_new (const char *cache_dir)
+{
+  return g_object_new (FL_TYPE_WAVEFORM, "cache-dir", cache_dir, NULL);
+}
+
+void
+fl_waveform_load_async (FlWaveform *self, GFile *file, const char *sha256,
+                        GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  LoadData *d;
+
+  g_return_if_fail (FL_IS_WAVEFORM (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (!self->loading);
+
+  if (!gst_is_initialized ())
+    gst_init (NULL, NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fl_waveform_load_async);
+  g_task_set_return_on_cancel (task, FALSE);
+
+  if (sha256 != NULL &&
+      !(strlen (sha256) == 64 && sha256[strspn (sha256, "0123456789abcdef")] == '\0'))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "“%s” is not a sha256 digest", sha256);
+      return;
+    }
+
+  reset_levels (self);
+  self->loading = TRUE;
+  self->complete = FALSE;
+  self->from_cache = FALSE;
+  self->loaded_ms = 0;
+  self->duration_ms = 0;
+  g_main_context_unref (self->context);
+  self->context = g_main_context_ref_thread_default ();
+
+  d = g_new0 (LoadData, 1);
+  d->self = self;
+  d->file = g_object_ref (file);
+  d->sha256 = g_strdup (sha256);
+  d->scratch = g_array_sized_new (FALSE, FALSE, sizeof (Peak), 1024);
+  g_task_set_task_data (task, d, load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+gboolean
+fl_waveform_load_finish (FlWaveform *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (FL_IS_WAVEFORM (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  self->loading = FALSE;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gint64
+fl_waveform_get_duration_ms (FlWaveform *self)
+{
+  g_return_val_if_fail (FL_IS_WAVEFORM (self), 0);
+  return self->duration_ms;
+}
+
+gint64
+fl_waveform_get_loaded_ms (FlWaveform *self)
+{
+  g_return_val_if_fail (FL_IS_WAVEFORM (self), 0);
+  return self->loaded_ms;
+}
+
+gboolean
+fl_waveform_get_complete (FlWaveform *self)
+{
+  g_return_val_if_fail (FL_IS_WAVEFORM (self), FALSE);
+  return self->complete;
+}
+
+gboolean
+fl_waveform_get_from_cache (FlWaveform *self)
+{
+  g_return_val_if_fail (FL_IS_WAVEFORM (self), FALSE);
+  return self->from_cache;
+}
+
+const char *
+fl_waveform_get_cache_dir (FlWaveform *self)
+{
+  g_return_val_if_fail (FL_IS_WAVEFORM (self), NULL);
+  return self->cache_dir;
+}
+
+/* Fills one column per @seconds_per_column from the coarsest level that still resolves it.
+ * Returns how many columns had decoded audio; values are in [-1, 1]. */
+guint
+fl_waveform_get_peaks (FlWaveform *self, double start_seconds, double seconds_per_column,
+                       guint n_columns, float *mins, float *maxs)
+{
+  guint level = 0;
+  double bin_seconds = 1.0 / FL_WAVEFORM_BINS_PER_SECOND;
+  GArray *bins;
+  guint filled = 0;
+
+  g_return_val_if_fail (FL_IS_WAVEFORM (self), 0);
+  g_return_val_if_fail (seconds_per_column > 0, 0);
+  g_return_val_if_fail (mins != NULL && maxs != NULL, 0);
+
+  /* Bins at most half a column wide keep edges sharp without reading many bins. */
+  while (level + 1 < FL_WAVEFORM_N_LEVELS && bin_seconds * 4 * 2 <= seconds_per_column)
+    {
+      level++;
+      bin_seconds *= 4;
+    }
+
+  g_mutex_lock (&self->lock);
+  bins = self->levels[level];
+  for (guint c = 0; c < n_columns; c++)
+    {
+      double t0 = start_seconds + c * seconds_per_column;
+      gint64 b0 = (gint64) (t0 / bin_seconds + 1e-6);
+      gint64 b1 = (gint64) ((t0 + seconds_per_column) / bin_seconds + 1e-6);
+      gint16 lo = G_MAXINT16, hi = G_MININT16;
+
+      if (t0 < 0)
+        {
+          mins[c] = maxs[c] = 0;
+          filled = c + 1;
+          continue;
+        }
+      if (b0 >= (gint64) bins->len)
+        break;
+      b1 = CLAMP (b1, b0 + 1, (gint64) bins->len);
+      for (gint64 b = b0; b < b1; b++)
+        {
+          const Peak *p = &g_array_index (bins, Peak, b);
+
+          lo = MIN (lo, p->min);
+          hi = MAX (hi, p->max);
+        }
+      mins[c] = lo / 32768.0f;
+      maxs[c] = hi / 32768.0f;
+      filled = c + 1;
+    }
+  g_mutex_unlock (&self->lock);
+  return filled;
+}

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <gst/gst.h>
+
+#include "audio-fixtures.h"
+#include "fl-player.h"
+
+static char *tmp_dir;
+static char *tone_path;
+
+static FlPlayer *
+new_player (void)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+
+  g_object_set (sink, "sync", TRUE, NULL);
+  return fl_player_new (sink);
+}
+
+static gboolean
+is_ready (gpointer data)
+{
+  return fl_player_get_ready (data) || fl_player_get_error (data) != NULL;
+}
+
+static FlPlayer *
+open_tone (void)
+{
+  FlPlayer *player = new_player ();
+  g_autoptr (GFile) file = g_file_new_for_path (tone_path);
+
+  fl_player_open (player, file);
+  g_assert_true (fl_test_wait_until (is_ready, player, 20000));
+  g_assert_null (fl_player_get_error (player));
+  return player;
+}
+
+typedef struct
+{
+  FlPlayer *player;
+  gint64 at_least_ms;
+} PositionWait;
+
+static gboolean
+position_reached (gpointer data)
+{
+  PositionWait *w = data;
+
+  return fl_player_get_position_ms (w->player) >= w->at_least_ms;
+}
+
+static void
+wait_position (FlPlayer *player, gint64 at_least_ms)
+{
+  PositionWait w = { player, at_least_ms };
+
+  g_assert_true (fl_test_wait_until (position_reached, &w, 20000));
+}
+
+static void
+settle (void)
+{
+  fl_test_sleep_in_loop (300);
+}
+
+static void
+test_duration (void)
+{
+  g_autoptr (FlPlayer) player = open_tone ();
+
+  g_assert_cmpint (fl_player_get_duration_ms (player), ==, 6000);
+  g_assert_false (fl_player_get_playing (player));
+  g_assert_true (fl_player_get_has_audio_output (player));
+}
+
+static void
+test_seek_accuracy (void)
+{
+  g_autoptr (FlPlayer) player = open_tone ();
+  const gint64 targets[] = { 1234, 4321, 17, 5990 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      fl_player_seek (player, targets[i]);
+      settle ();
+      g_assert_cmpint (fl_player_get_position_ms (player), ==, targets[i]);
+      g_assert_cmpint (ABS (fl_player_query_position_ms (player) - targets[i]), <=, 1);
+    }
+  /* Seeks outside the file are clamped. */
+  fl_player_seek (player, 99999);
+  g_assert_cmpint (fl_player_get_position_ms (player), ==, 6000);
+  fl_player_seek (player, -5);
+  g_assert_cmpint (fl_player_get_position_ms (player), ==, 0);
+}
+
+static void
+test_playback_advances (void)
+{
+  g_autoptr (FlPlayer) player = open_tone ();
+  gint64 start_us, elapsed_ms, position;
+
+  fl_player_set_rewind_on_pause_ms (player, 0);
+  start_us = g_get_monotonic_time ();
+  fl_player_play (player);
+  g_assert_true (fl_player_get_playing (player));
+  wait_position (player, 1000);
+  position = fl_player_query_position_ms (player);
+  elapsed_ms = (g_get_monotonic_time () - start_us) / 1000;
+  fl_player_pause (player);
+  /* A synchronised sink plays in real time. */
+  g_assert_cmpint (position, <=, elapsed_ms + 50);
+  g_assert_cmpint (position, >=, elapsed_ms - 400);
+}
+
+static void
+test_speed_keeps_position (void)
+{
+  g_autoptr (FlPlayer) player = open_tone ();
+  gint64 start_us, elapsed_ms, advanced;
+
+  fl_player_set_rewind_on_pause_ms (player, 0);
+  fl_player_seek (player, 2000);
+  settle ();
+  fl_player_set_speed (player, 1.5);
+  settle ();
+  g_assert_cmpfloat (fl_player_get_speed (player), ==, 1.5);
+  g_assert_cmpint (ABS (fl_player_query_position_ms (player) - 2000), <=, 5);
+
+  start_us = g_get_monotonic_time ();
+  fl_player_play (player);
+  wait_position (player, 3500);
+  elapsed_ms = (g_get_monotonic_time () - start_us) / 1000;
+  advanced = fl_player_query_position_ms (player) - 2000;
+  /* 1.5 s of audio in about 1 s. */
+  g_assert_cmpfloat ((double) advanced / elapsed_ms, >, 1.2);
+  g_assert_cmpfloat ((double) advanced / elapsed_ms, <, 1.7);
+
+  /* Changing speed while playing keeps the place too. */
+  {
+    gint64 before = fl_player_query_position_ms (player);
+    gint64 after;
+
+    fl_player_set_speed (player, 0.5);
+    after = fl_player_query_position_ms (player);
+    g_assert_cmpint (ABS (after - before), <=, 60);
+  }
+  fl_player_set_speed (player, 9.0);
+  g_assert_cmpfloat (fl_player_get_speed (player), ==, 2.0);
+}
+
+static void
+test_rewind_on_pause (void)
+{
+  g_autoptr (FlPlayer) player = open_tone ();
+  gint64 before;
+
+  g_assert_cmpint (fl_player_get_rewind_on_pause_ms (player), ==, 2000);
+  fl_player_seek (player, 1000);
+  settle ();
+  fl_player_play (player);
+  wait_position (player, 3000);
+  before = fl_player_query_position_ms (player);
+  fl_player_pause (player);
+  g_assert_false (fl_player_get_playing (player));
+  settle ();
+  g_assert_cmpint (ABS (fl_player_query_position_ms (player) - (before - 2000)), <=, 60);
+
+  /* Never before the start. */
+  fl_player_seek (player, 0);
+  settle ();
+  fl_player_play (player);
+  wait_position (player, 500);
+  fl_player_pause (player);
+  settle ();
+  g_assert_cmpint (fl_player_query_position_ms (player), ==, 0);
+}
+
+static void
+test_skip (void)
+{
+  g_autoptr (FlPlayer) player = open_tone ();
+
+  g_assert_cmpint (fl_player_get_skip_ms (player), ==, 5000);
+  fl_player_skip (player, 1);
+  settle ();
+  g_assert_cmpint (fl_player_query_position_ms (player), ==, 5000);
+  fl_player_set_skip_ms (player, 1500);
+  fl_player_skip (player, -1);
+  settle ();
+  g_assert_cmpint (fl_player_query_position_ms (player), ==, 3500);
+  fl_player_skip (player, 1);
+  fl_player_skip (player, 1);
+  settle ();
+  g_assert_cmpint (fl_player_query_position_ms (player), ==, 6000);
+}
+
+static void
+test_loop (void)
+{
+  g_autoptr (FlPlayer) player = open_tone ();
+  gint64 start_us;
+  gint64 lowest = G_MAXINT64, highest = 0;
+
+  fl_player_set_loop (player, 1000, 1600);
+  g_assert_true (fl_player_get_looping (player));
+  fl_player_play (player);
+  start_us = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - start_us < 2000 * 1000)
+    {
+      gint64 p;
+
+      g_main_context_iteration (NULL, TRUE);
+      p = fl_player_get_position_ms (player);
+      lowest = MIN (lowest, p);
+      highest = MAX (highest, p);
+    }
+  g_assert_true (fl_player_get_playing (player));
+  g_assert_cmpint (lowest, >=, 1000);
+  g_assert_cmpint (highest, <=, 1700);
+  fl_player_clear_loop (player);
+  fl_player_pause (player);
+}
+
+static void
+test_plays_to_the_end (void)
+{
+  g_autoptr (FlPlayer) player = open_tone ();
+
+  fl_player_seek (player, 5500);
+  settle ();
+  fl_player_play (player);
+  wait_position (player, 6000);
+  settle ();
+  g_assert_false (fl_player_get_playing (player));
+  /* Play again starts from the beginning. */
+  fl_player_play (player);
+  settle ();
+  g_assert_cmpint (fl_player_get_position_ms (player), <, 1000);
+  fl_player_pause (player);
+}
+
+static void
+test_bad_file_reports_error (void)
+{
+  g_autoptr (FlPlayer) player = new_player ();
+  g_autofree char *path = g_build_filename (tmp_dir, "garbage.ogg", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GString) junk = g_string_new (NULL);
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (junk, "not audio at all %u\n", i);
+  g_assert_true (g_file_set_contents (path, junk->str, junk->len, NULL));
+  fl_player_open (player, file);
+  g_assert_true (fl_test_wait_until (is_ready, player, 20000));
+  g_assert_false (fl_player_get_ready (player));
+  g_assert_cmpstr (fl_player_get_error (player), ==,
+                   "This file is not audio in a format that can be read.");
+  fl_player_play (player);
+  g_assert_false (fl_player_get_playing (player));
+}
+
+static void
+test_no_audio_output (void)
+{
+  GstElement *sink = gst_element_factory_make ("pulsesink", NULL);
+  g_autoptr (FlPlayer) player = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (tone_path);
+  g_autofree char *server = g_strdup_printf ("unix:%s/no-such-sound-server", tmp_dir);
+
+  if (sink == NULL)
+    {
+      g_test_skip ("pulsesink is not installed");
+      return;
+    }
+  g_object_set (sink, "server", server, NULL);
+  player = fl_player_new (sink);
+  fl_player_open (player, file);
+  g_assert_true (fl_test_wait_until (is_ready, player, 20000));
+  g_assert_false (fl_player_get_has_audio_output (player));
+  g_assert_nonnull (g_strstr_len (fl_player_get_error (player), -1, "No audio output"));
+}
+
+int
+main (int argc, char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+  tmp_dir = g_dir_make_tmp ("fl-test-player-XXXXXX", NULL);
+  tone_path = fl_test_make_tone (tmp_dir, "tone.wav", 6.0, 0, 0.5, 16000);
+
+  g_test_add_func ("/audio/player/duration", test_duration);
+  g_test_add_func ("/audio/player/seek-accuracy", test_seek_accuracy);
+  g_test_add_func ("/audio/player/playback-advances-in-real-time", test_playback_advances);
+  g_test_add_func ("/audio/player/speed-change-keeps-position", test_speed_keeps_position);
+  g_test_add_func ("/audio/player/rewind-on-pause", test_rewind_on_pause);
+  g_test_add_func ("/audio/player/skip-back-and-forward", test_skip);
+  g_test_add_func ("/audio/player/loop-segment", test_loop);
+  g_test_add_func ("/audio/player/plays-to-the-end-and-restarts", test_plays_to_the_end);
+  g_test_add_func ("/audio/player/bad-file-reports-error", test_bad_file_reports_error);
+  g_test_add_func ("/audio/player/no-audio-output-is-reported", test_no_audio_output);
+
+  ret = g_test_run ();
+  fl_test_remove_tree (tmp_dir);
+  g_free (tone_path);
+  return ret;
+}
