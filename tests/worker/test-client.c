@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "fl-asset-cache.h"
 #include "fl-client.h"
 #include "fl-token.h"
 
@@ -21,6 +22,10 @@ typedef struct
 } Fixture;
 
 static const char good_asset[] = "the bytes of a real asset";
+/* Content-addressed blobs of 1000 bytes each, served under /cas. */
+static char blobs[3][1000];
+static char *blob_hashes[3];
+static guint cas_requests;
 
 static gboolean
 resume_slow (gpointer user_data)
@@ -80,6 +85,21 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
       soup_server_message_pause (msg);
       fixture->slow_source = g_timeout_add_seconds (10, resume_slow, g_object_ref (msg));
       return;
+    }
+  else if (g_str_has_prefix (path, "/cas/api/v1/assets/"))
+    {
+      const char *sha = path + strlen ("/cas/api/v1/assets/");
+
+      cas_requests++;
+      for (guint i = 0; i < G_N_ELEMENTS (blobs); i++)
+        if (g_strcmp0 (sha, blob_hashes[i]) == 0)
+          {
+            soup_server_message_set_status (msg, 200, NULL);
+            soup_server_message_set_response (msg, "application/octet-stream", SOUP_MEMORY_STATIC,
+                                              blobs[i], sizeof blobs[i]);
+            return;
+          }
+      status = 404;
     }
   else if (g_str_has_prefix (path, "/assets/") || g_str_has_prefix (path, "/badassets/"))
     {
@@ -385,10 +405,76 @@ test_asset_name_must_be_hash (Fixture *fixture, gconstpointer data)
   g_assert_error (error, FL_CLIENT_ERROR, FL_CLIENT_ERROR_BAD_RESPONSE);
 }
 
+static GFile *
+cache_fetch (Fixture *fixture, FlAssetCache *cache, FlClient *client, const char *sha)
+{
+  g_autoptr (GError) error = NULL;
+  GFile *file;
+
+  g_clear_object (&fixture->result);
+  fl_asset_cache_fetch_async (cache, client, sha, NULL, on_done, fixture);
+  g_main_loop_run (fixture->loop);
+  file = fl_asset_cache_fetch_finish (cache, fixture->result, &error);
+  g_assert_no_error (error);
+  return file;
+}
+
+static void
+set_used (GFile *file, guint64 when)
+{
+  g_assert_true (g_file_set_attribute_uint64 (file, G_FILE_ATTRIBUTE_TIME_MODIFIED, when,
+                                              G_FILE_QUERY_INFO_NONE, NULL, NULL));
+}
+
+static void
+test_asset_cache_evicts_least_recently_used (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("fl-cache-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (tmp, "assets", NULL);
+  g_autoptr (FlClient) client = client_for (fixture, "/cas", "t");
+  /* Room for two blobs, not three. */
+  g_autoptr (FlAssetCache) cache = fl_asset_cache_new (dir, 2500);
+  g_autoptr (GFile) a = NULL;
+  g_autoptr (GFile) b = NULL;
+  g_autoptr (GFile) b_again = NULL;
+  g_autoptr (GFile) c = NULL;
+  guint requests;
+
+  cas_requests = 0;
+  a = cache_fetch (fixture, cache, client, blob_hashes[0]);
+  b = cache_fetch (fixture, cache, client, blob_hashes[1]);
+  g_assert_cmpuint (cas_requests, ==, 2);
+  set_used (a, 1000);
+  set_used (b, 2000);
+
+  /* A cached file is served without asking the server, and counts as used. */
+  b_again = cache_fetch (fixture, cache, client, blob_hashes[1]);
+  g_assert_true (g_file_equal (b, b_again));
+  g_assert_cmpuint (cas_requests, ==, 2);
+
+  requests = cas_requests;
+  c = cache_fetch (fixture, cache, client, blob_hashes[2]);
+  g_assert_cmpuint (cas_requests, ==, requests + 1);
+  g_assert_false (g_file_query_exists (a, NULL));
+  g_assert_true (g_file_query_exists (b, NULL));
+  g_assert_true (g_file_query_exists (c, NULL));
+
+  g_file_delete (b, NULL, NULL);
+  g_file_delete (c, NULL, NULL);
+  g_rmdir (dir);
+  g_rmdir (tmp);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (blobs); i++)
+    {
+      memset (blobs[i], 'a' + i, sizeof blobs[i]);
+      blob_hashes[i] = fl_sha256_hex (blobs[i], sizeof blobs[i]);
+    }
 
   g_test_add_func ("/worker/client/url-validation-requires-tls-off-loopback", test_url_validation);
   g_test_add_func ("/worker/client/unreachable-server-is-reported", test_unreachable);
@@ -403,6 +489,8 @@ main (int argc, char *argv[])
   ADD ("/worker/client/slow-server-times-out", test_slow_server_times_out);
   ADD ("/worker/client/asset-sha256-is-verified", test_asset_verified);
   ADD ("/worker/client/asset-name-must-be-a-hash", test_asset_name_must_be_hash);
+  ADD ("/worker/asset-cache/evicts-least-recently-used",
+       test_asset_cache_evicts_least_recently_used);
 #undef ADD
 
   return g_test_run ();
