@@ -10,7 +10,7 @@
 
 struct _FlFirstRunPage
 {
-  GtkWidget parent_instance;
+  AdwBin parent_instance;
 
   AdwEntryRow *server_row;
   AdwEntryRow *token_row;
@@ -23,7 +23,7 @@ struct _FlFirstRunPage
   gboolean busy;
 };
 
-G_DEFINE_FINAL_TYPE (FlFirstRunPage, fl_first_run_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (FlFirstRunPage, fl_first_run_page, ADW_TYPE_BIN)
 
 enum
 {
@@ -136,8 +136,6 @@ fl_first_run_page_class_init (FlFirstRunPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_token_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_connect_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_unsaved_clicked);
-
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void

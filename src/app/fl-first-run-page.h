@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
 #define FL_TYPE_FIRST_RUN_PAGE (fl_first_run_page_get_type ())
-G_DECLARE_FINAL_TYPE (FlFirstRunPage, fl_first_run_page, FL, FIRST_RUN_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (FlFirstRunPage, fl_first_run_page, FL, FIRST_RUN_PAGE, AdwBin)
 
 GtkWidget *fl_first_run_page_new (void);
 

@@ -84,22 +84,18 @@ fl_preferences_window_parse_wage (FlPreferencesWindow *self, const char *text, c
   return TRUE;
 }
 
-gboolean
+static gboolean
 fl_preferences_window_apply_wage (FlPreferencesWindow *self, const char *text)
 {
   g_autofree char *currency = NULL;
   g_autoptr (GError) error = NULL;
   FlMoney money;
 
-  g_return_val_if_fail (FL_IS_PREFERENCES_WINDOW (self), FALSE);
-  g_return_val_if_fail (text != NULL, FALSE);
-
   currency = fl_preferences_window_dup_currency (self);
   if (!fl_preferences_window_parse_wage (self, text, currency, &money, &error))
     {
-      /* Translators: the first %s is what was typed, the second why it is no amount */
-      g_autofree char *message =
-        g_strdup_printf (_ ("“%s” is not a wage in %s: %s"), text, currency, error->message);
+      /* Translators: %s says why the typed text is not an amount of money */
+      g_autofree char *message = g_strdup_printf (_ ("Wage not changed: %s"), error->message);
 
       gtk_widget_add_css_class (GTK_WIDGET (self->wage_row), "error");
       fl_preferences_window_toast (self, message);
@@ -133,16 +129,13 @@ fl_preferences_window_currency_position (FlPreferencesWindow *self, const char *
   return GTK_INVALID_LIST_POSITION;
 }
 
-gboolean
+static gboolean
 fl_preferences_window_select_currency (FlPreferencesWindow *self, const char *code)
 {
   g_autofree char *old_currency = NULL;
   g_autoptr (GError) error = NULL;
   gint64 old_minor;
   FlMoney money;
-
-  g_return_val_if_fail (FL_IS_PREFERENCES_WINDOW (self), FALSE);
-  g_return_val_if_fail (code != NULL, FALSE);
 
   old_currency = fl_preferences_window_dup_currency (self);
   if (g_strcmp0 (old_currency, code) == 0)
@@ -163,6 +156,16 @@ fl_preferences_window_select_currency (FlPreferencesWindow *self, const char *co
 
       if (fl_money_init (&old_money, old_minor, old_currency, NULL))
         decimal = fl_money_to_decimal (&old_money);
+      /* "15.00" is 15 in a currency without cents; "15.50" is not. */
+      if (decimal != NULL && strchr (decimal, '.') != NULL)
+        {
+          gsize len = strlen (decimal);
+
+          while (len > 0 && decimal[len - 1] == '0')
+            decimal[--len] = '\0';
+          if (len > 0 && decimal[len - 1] == '.')
+            decimal[--len] = '\0';
+        }
       if (decimal != NULL)
         fl_money_parse (decimal, code, &money, &error);
       else
@@ -218,14 +221,11 @@ fl_preferences_window_check_url (FlPreferencesWindow *self, const char *url, GEr
   return probe != NULL;
 }
 
-gboolean
+static gboolean
 fl_preferences_window_apply_server_url (FlPreferencesWindow *self, const char *url)
 {
   g_autofree char *trimmed = NULL;
   g_autoptr (GError) error = NULL;
-
-  g_return_val_if_fail (FL_IS_PREFERENCES_WINDOW (self), FALSE);
-  g_return_val_if_fail (url != NULL, FALSE);
 
   trimmed = g_strstrip (g_strdup (url));
   if (!fl_preferences_window_check_url (self, trimmed, &error))

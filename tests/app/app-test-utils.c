@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FlTest"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "app-test-utils.h"
+
+static gboolean
+on_timeout (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+fl_test_wait_until (FlTestPredicate predicate, gpointer data, guint timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
+
+  while (!predicate (data))
+    {
+      if (timed_out)
+        return predicate (data);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (!timed_out)
+    g_source_remove (id);
+  return TRUE;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+fl_test_wait_ms (guint ms)
+{
+  fl_test_wait_until (never, NULL, ms);
+}
+
+static gboolean
+widget_has_text (GtkWidget *widget, const char *text)
+{
+  GObjectClass *klass = G_OBJECT_GET_CLASS (widget);
+  const char *props[] = { "title", "label" };
+
+  if (text == NULL)
+    return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (props); i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (klass, props[i]);
+      g_autofree char *value = NULL;
+
+      if (pspec == NULL || pspec->value_type != G_TYPE_STRING)
+        continue;
+      g_object_get (widget, props[i], &value, NULL);
+      if (g_strcmp0 (value, text) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+GtkWidget *
+fl_test_find_widget (GtkWidget *root, GType type, const char *text)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && widget_has_text (root, text))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = fl_test_find_widget (child, type, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWindow *
+fl_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+char *
+fl_test_save_screenshot (GtkWidget *widget, const char *name)
+{
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+  char *path;
+  GskRenderer *renderer;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  dir = g_build_filename (
+    g_getenv ("FAIRLABEL_BUILD_DIR") != NULL ? g_getenv ("FAIRLABEL_BUILD_DIR") : BUILD_DIR,
+    "meson-logs", NULL);
+  g_mkdir_with_parents (dir, 0755);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  return path;
+}
+
+char *
+fl_test_dup_closed_url (void)
+{
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr (GError) error = NULL;
+  guint16 port;
+
+  /* Bound then released: the kernel will not hand this port out again at once. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return g_strdup_printf ("http://127.0.0.1:%u", port);
+}
+
+/* Reads the server's stdout for the whole run, so it never blocks on (or
+ * dies writing to) a pipe nobody reads; the first lines carry the address
+ * and the tokens. Freed by the last callback, once the pipe closes. */
+typedef struct
+{
+  GDataInputStream *stream;
+  FlTestServer *server;
+  GError *error;
+  gboolean done;
+} ReadState;
+
+static gboolean
+server_ready (gpointer data)
+{
+  ReadState *state = data;
+
+  return state->done;
+}
+
+static void read_line_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+read_next_line (ReadState *state)
+{
+  g_data_input_stream_read_line_async (state->stream, G_PRIORITY_DEFAULT, NULL, read_line_cb,
+                                       state);
+}
+
+static void
+read_line_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ReadState *state = user_data;
+  g_autofree char *line = NULL;
+  g_autoptr (GError) error = NULL;
+  FlTestServer *server = state->server;
+
+  line =
+    g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  if (line == NULL)
+    {
+      if (server != NULL && !state->done)
+        {
+          state->error = error != NULL ? g_steal_pointer (&error)
+                                       : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                                                              "fairlabel-server exited before "
+                                                              "it was ready");
+          state->done = TRUE;
+          return;
+        }
+      if (server != NULL)
+        server->reader = NULL;
+      g_clear_object (&state->stream);
+      g_clear_error (&state->error);
+      g_free (state);
+      return;
+    }
+  if (server != NULL && !state->done)
+    {
+      if (g_str_has_prefix (line, "listening: "))
+        server->url = g_strdup (line + strlen ("listening: "));
+      else if (g_str_has_prefix (line, "worker-token: "))
+        server->worker_token = g_strdup (line + strlen ("worker-token: "));
+      else if (g_str_has_prefix (line, "admin-token: "))
+        server->admin_token = g_strdup (line + strlen ("admin-token: "));
+      state->done =
+        server->url != NULL && server->worker_token != NULL && server->admin_token != NULL;
+    }
+  read_next_line (state);
+}
+
+FlTestServer *
+fl_test_server_start (GError **error)
+{
+  g_autoptr (FlTestServer) server = g_new0 (FlTestServer, 1);
+  g_autofree char *data = NULL;
+  const char *binary = g_getenv ("FAIRLABEL_SERVER_BINARY");
+  ReadState *state;
+
+  g_assert_nonnull (binary);
+  server->data_dir = g_dir_make_tmp ("fairlabel-test-server-XXXXXX", error);
+  if (server->data_dir == NULL)
+    return NULL;
+  data = g_build_filename (server->data_dir, "data", NULL);
+  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error, binary, "--listen",
+                                      "127.0.0.1:0", "--data", data, "--demo", NULL);
+  if (server->process == NULL)
+    return NULL;
+
+  state = g_new0 (ReadState, 1);
+  state->stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  state->server = server;
+  server->reader = state;
+  read_next_line (state);
+  if (!fl_test_wait_until (server_ready, state, 60000))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   "fairlabel-server did not print its address and tokens in time");
+      return NULL;
+    }
+  if (state->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&state->error));
+      return NULL;
+    }
+  return g_steal_pointer (&server);
+}
+
+void
+fl_test_server_stop (FlTestServer *server)
+{
+  if (server == NULL)
+    return;
+  if (server->reader != NULL)
+    {
+      ReadState *state = server->reader;
+
+      /* Done, so an end of the pipe from here on frees the reader. */
+      state->server = NULL;
+      state->done = TRUE;
+    }
+  if (server->process != NULL)
+    {
+      g_subprocess_send_signal (server->process, SIGTERM);
+      g_subprocess_wait (server->process, NULL, NULL);
+      g_clear_object (&server->process);
+    }
+  if (server->data_dir != NULL)
+    fl_test_rm_rf (server->data_dir);
+  g_free (server->data_dir);
+  g_free (server->url);
+  g_free (server->worker_token);
+  g_free (server->admin_token);
+  g_free (server);
+}
+
+void
+fl_test_rm_rf (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          fl_test_rm_rf (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
