@@ -44,6 +44,11 @@ static const char *const migrations[] = {
   "  last_error TEXT,"
   "  created_at INTEGER NOT NULL);"
   "CREATE INDEX outbox_by_state ON outbox (server_url, state, id);",
+  "CREATE TABLE work_time ("
+  "  server_url TEXT NOT NULL,"
+  "  day TEXT NOT NULL,"
+  "  session_seconds INTEGER NOT NULL,"
+  "  PRIMARY KEY (server_url, day));",
 };
 
 void
@@ -472,6 +477,54 @@ update_outbox_locked (FlLocalStore *self, gint64 id, FlOutboxState state, guint 
   return TRUE;
 }
 
+static gboolean
+add_work_time_locked (FlLocalStore *self, const char *server_url, const char *day, gint64 seconds,
+                      GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO work_time (server_url, day, session_seconds)"
+                                " VALUES (?, ?, ?) ON CONFLICT (server_url, day) DO UPDATE SET"
+                                " session_seconds = session_seconds + excluded.session_seconds",
+                                error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, server_url);
+  bind_text (stmt, 2, day);
+  sqlite3_bind_int64 (stmt, 3, seconds);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+static GHashTable *
+list_work_time_locked (FlLocalStore *self, const char *server_url, GError **error)
+{
+  g_autoptr (GHashTable) days = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt =
+    prepare (self, "SELECT day, session_seconds FROM work_time WHERE server_url = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, server_url);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 seconds = sqlite3_column_int64 (stmt, 1);
+      g_hash_table_insert (days, column_text (stmt, 0), g_memdup2 (&seconds, sizeof seconds));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&days);
+}
+
 /* The worker thread: one at a time, in the order they were asked for. */
 
 typedef enum
@@ -482,6 +535,8 @@ typedef enum
   OP_ENQUEUE,
   OP_LIST_OUTBOX,
   OP_UPDATE_OUTBOX,
+  OP_ADD_WORK_TIME,
+  OP_LIST_WORK_TIME,
 } OpKind;
 
 typedef struct
@@ -560,6 +615,17 @@ run_op (gpointer data, gpointer user_data)
         if (update_outbox_locked (self, op->id, op->state, op->attempts, op->next_attempt_at,
                                   op->last_error, &error))
           g_task_return_boolean (task, TRUE);
+        break;
+      case OP_ADD_WORK_TIME:
+        if (add_work_time_locked (self, op->server_url, op->key, op->active_seconds, &error))
+          g_task_return_boolean (task, TRUE);
+        break;
+      case OP_LIST_WORK_TIME:
+        {
+          GHashTable *days = list_work_time_locked (self, op->server_url, &error);
+          if (days != NULL)
+            g_task_return_pointer (task, days, (GDestroyNotify) g_hash_table_unref);
+        }
         break;
       default:
         g_assert_not_reached ();
@@ -785,4 +851,52 @@ fl_local_store_list_outbox_sync (FlLocalStore *self, const char *server_url, FlO
   items = list_outbox_locked (self, server_url, state, error);
   g_mutex_unlock (&self->lock);
   return items;
+}
+
+void
+fl_local_store_add_work_time_async (FlLocalStore *self, const char *server_url, const char *day,
+                                    gint64 seconds, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  Op *op;
+
+  g_return_if_fail (FL_IS_LOCAL_STORE (self));
+  g_return_if_fail (server_url != NULL && day != NULL);
+
+  op = g_new0 (Op, 1);
+  op->kind = OP_ADD_WORK_TIME;
+  op->server_url = g_strdup (server_url);
+  op->key = g_strdup (day);
+  op->active_seconds = seconds;
+  push_op (self, op, fl_local_store_add_work_time_async, cancellable, callback, user_data);
+}
+
+gboolean
+fl_local_store_add_work_time_finish (FlLocalStore *self, GAsyncResult *result, GError **error)
+{
+  GTask *task = check_task (self, result, fl_local_store_add_work_time_async);
+  return task != NULL && g_task_propagate_boolean (task, error);
+}
+
+void
+fl_local_store_list_work_time_async (FlLocalStore *self, const char *server_url,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  Op *op;
+
+  g_return_if_fail (FL_IS_LOCAL_STORE (self));
+  g_return_if_fail (server_url != NULL);
+
+  op = g_new0 (Op, 1);
+  op->kind = OP_LIST_WORK_TIME;
+  op->server_url = g_strdup (server_url);
+  push_op (self, op, fl_local_store_list_work_time_async, cancellable, callback, user_data);
+}
+
+GHashTable *
+fl_local_store_list_work_time_finish (FlLocalStore *self, GAsyncResult *result, GError **error)
+{
+  GTask *task = check_task (self, result, fl_local_store_list_work_time_async);
+  return task != NULL ? g_task_propagate_pointer (task, error) : NULL;
 }

@@ -110,6 +110,19 @@ void fl_local_store_update_outbox_async (FlLocalStore *self, gint64 id, FlOutbox
 gboolean fl_local_store_update_outbox_finish (FlLocalStore *self, GAsyncResult *result,
                                               GError **error);
 
+/* Working time per local day ("YYYY-MM-DD"), for the session rate per day. */
+void fl_local_store_add_work_time_async (FlLocalStore *self, const char *server_url,
+                                         const char *day, gint64 seconds, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+gboolean fl_local_store_add_work_time_finish (FlLocalStore *self, GAsyncResult *result,
+                                              GError **error);
+/* Answers day -> gint64 * seconds. */
+void fl_local_store_list_work_time_async (FlLocalStore *self, const char *server_url,
+                                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                                          gpointer user_data);
+GHashTable *fl_local_store_list_work_time_finish (FlLocalStore *self, GAsyncResult *result,
+                                                  GError **error);
+
 /* Blocking variants for worker threads, tests and tools; never on the main loop. */
 gboolean fl_local_store_save_draft_sync (FlLocalStore *self, const FlDraft *draft, GError **error);
 GPtrArray *fl_local_store_list_drafts_sync (FlLocalStore *self, const char *server_url,

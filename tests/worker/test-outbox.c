@@ -356,6 +356,36 @@ test_revoked_token_pauses_delivery (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (g_hash_table_size (fixture->accepted_keys), ==, 1);
 }
 
+static void
+test_work_time_adds_up_per_day (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (FlLocalStore) store = open_store (fixture);
+  g_autoptr (GHashTable) days = NULL;
+  g_autoptr (GError) error = NULL;
+  const struct
+  {
+    const char *day;
+    gint64 seconds;
+  } adds[] = { { "2026-03-02", 60 }, { "2026-03-02", 30 }, { "2026-03-03", 5 } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (adds); i++)
+    {
+      fl_local_store_add_work_time_async (store, fixture->url, adds[i].day, adds[i].seconds, NULL,
+                                          on_done, fixture);
+      g_main_loop_run (fixture->loop);
+      g_assert_true (fl_local_store_add_work_time_finish (store, fixture->result, &error));
+    }
+  g_clear_object (&store);
+  store = open_store (fixture);
+  fl_local_store_list_work_time_async (store, fixture->url, NULL, on_done, fixture);
+  g_main_loop_run (fixture->loop);
+  days = fl_local_store_list_work_time_finish (store, fixture->result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (days), ==, 2);
+  g_assert_cmpint (*(gint64 *) g_hash_table_lookup (days, "2026-03-02"), ==, 90);
+  g_assert_cmpint (*(gint64 *) g_hash_table_lookup (days, "2026-03-03"), ==, 5);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -363,6 +393,7 @@ main (int argc, char *argv[])
 
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/worker/store/draft-survives-reopen", test_draft_survives_reopen);
+  ADD ("/worker/store/work-time-adds-up-per-day", test_work_time_adds_up_per_day);
   ADD ("/worker/outbox/disk-full-is-not-success", test_disk_full_is_not_success);
   ADD ("/worker/outbox/retries-with-backoff-and-one-key-until-delivered",
        test_retries_until_delivered_once);
