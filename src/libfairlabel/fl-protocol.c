@@ -412,7 +412,7 @@ fl_protocol_get_money (JsonObject *object, const char *member, gboolean required
 JsonNode *
 fl_protocol_parse (const char *data, gssize length, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) local = NULL;
   JsonNode *root;
 
