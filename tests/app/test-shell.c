@@ -176,6 +176,8 @@ test_preferences_action_edits_settings (void)
   apply_entry_row (wage_row, "15.50");
   g_assert_cmpint (g_settings_get_int64 (settings, "target-wage-minor"), ==, 1550);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (wage_row)), ==, "15.50");
+  fl_test_wait_ms (300);
+  path = fl_test_save_screenshot (GTK_WIDGET (preferences), "fairlabel-preferences");
 
   /* Bad amounts are refused, marked, and change nothing. */
   apply_entry_row (wage_row, "fifteen");
@@ -219,8 +221,6 @@ test_preferences_action_edits_settings (void)
   adw_combo_row_set_selected (currency_row, currency_position (currencies, "USD"));
   g_assert_cmpint (g_settings_get_int64 (settings, "target-wage-minor"), ==, 1500);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (wage_row)), ==, "15.00");
-  fl_test_wait_ms (300);
-  path = fl_test_save_screenshot (GTK_WIDGET (preferences), "fairlabel-preferences");
   close_and_wait (preferences, FL_TYPE_PREFERENCES_WINDOW);
 }
 
