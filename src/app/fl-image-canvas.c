@@ -1,0 +1,1682 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FlImageCanvas"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "fl-image-canvas.h"
+
+/* The image is kept as a pyramid of levels (level n is scaled by 1/2^n),
+ * each cut into tiles that become textures only when they are on screen, so
+ * a frame never draws more pixels than the widget shows: drawing a whole
+ * 40 MP texture costs about 600 ms a frame in software. Past 100 % the
+ * visible part is scaled by nearest neighbour on the CPU (GTK 4.8 has no
+ * nearest filter for texture nodes) so that pixels stay crisp. */
+
+#define TILE_SIZE 512
+#define MAX_LEVELS 16
+/* Tile textures kept alive, in pixels (64 MB as RGBA). */
+#define TEXTURE_BUDGET (16 * 1024 * 1024)
+#define HANDLE_SIZE 8.0
+#define HIT_TOLERANCE 6.0
+#define MIN_ZOOM_FACTOR 0.25
+#define MAX_ZOOM 64.0
+
+typedef struct
+{
+  GdkPixbuf *pixbuf;
+  int width;
+  int height;
+  int cols;
+  int rows;
+  GdkTexture **tiles;
+  guint64 *last_used;
+} FlLevel;
+
+typedef enum
+{
+  DRAG_NONE,
+  DRAG_PAN,
+  DRAG_MOVE,
+  DRAG_RESIZE,
+  DRAG_CREATE_BOX,
+} DragMode;
+
+struct _FlImageCanvas
+{
+  GtkWidget parent_instance;
+
+  FlImageDocument *document;
+  FlLabelConfig *config;
+  int image_width;
+  int image_height;
+  FlLevel *levels[MAX_LEVELS];
+  guint64 frame;
+  gsize texture_pixels;
+  int drawn_level;
+  guint drawn_shapes;
+
+  GdkTexture *nearest_texture;
+  double nearest_key[5];
+
+  double zoom;
+  double origin_x;
+  double origin_y;
+  gboolean fitted;
+
+  FlImageTool tool;
+  char *current_label;
+  gboolean shapes_visible;
+  GHashTable *selection;
+
+  gboolean space_held;
+  double pointer_x;
+  double pointer_y;
+  gboolean pointer_inside;
+
+  DragMode drag_mode;
+  double drag_start_x;
+  double drag_start_y;
+  double drag_origin_x;
+  double drag_origin_y;
+  GPtrArray *drag_originals;
+  GPtrArray *drag_shapes;
+  GHashTable *drag_ids;
+  int drag_handle;
+  double pinch_zoom;
+
+  GArray *draft;
+};
+
+G_DEFINE_FINAL_TYPE (FlImageCanvas, fl_image_canvas, GTK_TYPE_WIDGET)
+
+enum
+{
+  SELECTION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+level_free (FlLevel *level)
+{
+  for (int i = 0; i < level->cols * level->rows; i++)
+    g_clear_object (&level->tiles[i]);
+  g_free (level->tiles);
+  g_free (level->last_used);
+  g_object_unref (level->pixbuf);
+  g_free (level);
+}
+
+static void
+clear_levels (FlImageCanvas *self)
+{
+  for (guint i = 0; i < MAX_LEVELS; i++)
+    g_clear_pointer (&self->levels[i], level_free);
+  self->texture_pixels = 0;
+  g_clear_object (&self->nearest_texture);
+}
+
+static void
+clear_drag (FlImageCanvas *self)
+{
+  self->drag_mode = DRAG_NONE;
+  g_ptr_array_set_size (self->drag_originals, 0);
+  g_ptr_array_set_size (self->drag_shapes, 0);
+  g_hash_table_remove_all (self->drag_ids);
+}
+
+static void
+emit_selection_changed (FlImageCanvas *self)
+{
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* View transform: widget = (image - origin) * zoom. */
+void
+fl_image_canvas_image_to_widget (FlImageCanvas *self, double x, double y, double *widget_x,
+                                 double *widget_y)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+  *widget_x = (x - self->origin_x) * self->zoom;
+  *widget_y = (y - self->origin_y) * self->zoom;
+}
+
+void
+fl_image_canvas_widget_to_image (FlImageCanvas *self, double widget_x, double widget_y, double *x,
+                                 double *y)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+  *x = widget_x / self->zoom + self->origin_x;
+  *y = widget_y / self->zoom + self->origin_y;
+}
+
+static double
+fit_zoom (FlImageCanvas *self)
+{
+  int w = gtk_widget_get_width (GTK_WIDGET (self));
+  int h = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (self->image_width <= 0 || self->image_height <= 0 || w <= 0 || h <= 0)
+    return 1.0;
+  return MIN ((double) w / self->image_width, (double) h / self->image_height);
+}
+
+void
+fl_image_canvas_set_view (FlImageCanvas *self, double zoom, double center_x, double center_y)
+{
+  int w, h;
+
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  w = gtk_widget_get_width (GTK_WIDGET (self));
+  h = gtk_widget_get_height (GTK_WIDGET (self));
+  self->zoom = CLAMP (zoom, fit_zoom (self) * MIN_ZOOM_FACTOR, MAX_ZOOM);
+  self->origin_x = center_x - w / 2.0 / self->zoom;
+  self->origin_y = center_y - h / 2.0 / self->zoom;
+  self->fitted = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+fl_image_canvas_zoom_to_fit (FlImageCanvas *self)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  fl_image_canvas_set_view (self, fit_zoom (self), self->image_width / 2.0,
+                            self->image_height / 2.0);
+  self->fitted = TRUE;
+}
+
+void
+fl_image_canvas_zoom_at (FlImageCanvas *self, double factor, double widget_x, double widget_y)
+{
+  double x, y, zoom;
+
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  fl_image_canvas_widget_to_image (self, widget_x, widget_y, &x, &y);
+  zoom = CLAMP (self->zoom * factor, fit_zoom (self) * MIN_ZOOM_FACTOR, MAX_ZOOM);
+  /* The image point under the cursor stays under the cursor. */
+  self->zoom = zoom;
+  self->origin_x = x - widget_x / zoom;
+  self->origin_y = y - widget_y / zoom;
+  self->fitted = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+fl_image_canvas_zoom_by (FlImageCanvas *self, double factor)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  if (self->pointer_inside)
+    fl_image_canvas_zoom_at (self, factor, self->pointer_x, self->pointer_y);
+  else
+    fl_image_canvas_zoom_at (self, factor, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+                             gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+}
+
+void
+fl_image_canvas_zoom_to_actual (FlImageCanvas *self)
+{
+  double cx, cy;
+
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  fl_image_canvas_widget_to_image (self, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+                                   gtk_widget_get_height (GTK_WIDGET (self)) / 2.0, &cx, &cy);
+  fl_image_canvas_set_view (self, 1.0, cx, cy);
+}
+
+double
+fl_image_canvas_get_zoom (FlImageCanvas *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), 1.0);
+  return self->zoom;
+}
+
+/* Textures */
+
+static GdkTexture *
+texture_for_region (GdkPixbuf *pixbuf, int x, int y, int width, int height)
+{
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int channels = gdk_pixbuf_get_n_channels (pixbuf);
+  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
+  g_autoptr (GBytes) bytes = NULL;
+
+  /* Shares the pixbuf's memory: no copy until the renderer uploads it. */
+  bytes = g_bytes_new_with_free_func (pixels + (gsize) y * stride + (gsize) x * channels,
+                                      (gsize) (height - 1) * stride + (gsize) width * channels,
+                                      g_object_unref, g_object_ref (pixbuf));
+  return gdk_memory_texture_new (
+    width, height, gdk_pixbuf_get_has_alpha (pixbuf) ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
+    bytes, stride);
+}
+
+static GdkTexture *
+level_get_tile (FlImageCanvas *self, FlLevel *level, int col, int row)
+{
+  int index = row * level->cols + col;
+
+  if (level->tiles[index] == NULL)
+    {
+      int x = col * TILE_SIZE;
+      int y = row * TILE_SIZE;
+      int w = MIN (TILE_SIZE, level->width - x);
+      int h = MIN (TILE_SIZE, level->height - y);
+
+      level->tiles[index] = texture_for_region (level->pixbuf, x, y, w, h);
+      self->texture_pixels += (gsize) w * h;
+    }
+  level->last_used[index] = self->frame;
+  return level->tiles[index];
+}
+
+/* Drops the least recently drawn tiles once over budget; the ones of the
+ * current frame always stay. */
+static void
+evict_tiles (FlImageCanvas *self)
+{
+  while (self->texture_pixels > TEXTURE_BUDGET)
+    {
+      FlLevel *oldest_level = NULL;
+      int oldest = -1;
+      guint64 oldest_frame = self->frame;
+
+      for (guint l = 0; l < MAX_LEVELS; l++)
+        {
+          FlLevel *level = self->levels[l];
+
+          if (level == NULL)
+            continue;
+          for (int i = 0; i < level->cols * level->rows; i++)
+            if (level->tiles[i] != NULL && level->last_used[i] < oldest_frame)
+              {
+                oldest_frame = level->last_used[i];
+                oldest_level = level;
+                oldest = i;
+              }
+        }
+      if (oldest_level == NULL)
+        return;
+      self->texture_pixels -= (gsize) gdk_texture_get_width (oldest_level->tiles[oldest]) *
+                              gdk_texture_get_height (oldest_level->tiles[oldest]);
+      g_clear_object (&oldest_level->tiles[oldest]);
+    }
+}
+
+void
+fl_image_canvas_add_level (FlImageCanvas *self, guint level_number, GdkPixbuf *pixbuf)
+{
+  FlLevel *level;
+
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+  g_return_if_fail (GDK_IS_PIXBUF (pixbuf));
+  g_return_if_fail (level_number < MAX_LEVELS);
+
+  level = g_new0 (FlLevel, 1);
+  level->pixbuf = g_object_ref (pixbuf);
+  level->width = gdk_pixbuf_get_width (pixbuf);
+  level->height = gdk_pixbuf_get_height (pixbuf);
+  level->cols = (level->width + TILE_SIZE - 1) / TILE_SIZE;
+  level->rows = (level->height + TILE_SIZE - 1) / TILE_SIZE;
+  level->tiles = g_new0 (GdkTexture *, level->cols * level->rows);
+  level->last_used = g_new0 (guint64, level->cols * level->rows);
+  if (self->levels[level_number] != NULL)
+    {
+      FlLevel *old = self->levels[level_number];
+
+      for (int i = 0; i < old->cols * old->rows; i++)
+        if (old->tiles[i] != NULL)
+          self->texture_pixels -=
+            (gsize) gdk_texture_get_width (old->tiles[i]) * gdk_texture_get_height (old->tiles[i]);
+      level_free (old);
+    }
+  self->levels[level_number] = level;
+  g_clear_object (&self->nearest_texture);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+fl_image_canvas_has_level (FlImageCanvas *self, guint level)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), FALSE);
+  return level < MAX_LEVELS && self->levels[level] != NULL;
+}
+
+int
+fl_image_canvas_get_drawn_level (FlImageCanvas *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), -1);
+  return self->drawn_level;
+}
+
+guint
+fl_image_canvas_get_drawn_shapes (FlImageCanvas *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), 0);
+  return self->drawn_shapes;
+}
+
+void
+fl_image_canvas_reset (FlImageCanvas *self, int image_width, int image_height)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  clear_levels (self);
+  clear_drag (self);
+  g_array_set_size (self->draft, 0);
+  g_hash_table_remove_all (self->selection);
+  self->image_width = image_width;
+  self->image_height = image_height;
+  self->drawn_level = -1;
+  fl_image_canvas_zoom_to_fit (self);
+  emit_selection_changed (self);
+}
+
+/* The level matching the zoom; else one step finer; else the nearest
+ * coarser one (cheap to draw); else whatever finer level is loaded. */
+static int
+pick_level (FlImageCanvas *self)
+{
+  int ideal = 0;
+
+  if (self->zoom < 1.0)
+    ideal = (int) floor (log2 (1.0 / self->zoom) + 1e-9);
+  ideal = CLAMP (ideal, 0, MAX_LEVELS - 1);
+  if (self->levels[ideal] != NULL)
+    return ideal;
+  if (ideal > 0 && self->levels[ideal - 1] != NULL)
+    return ideal - 1;
+  for (int l = ideal + 1; l < MAX_LEVELS; l++)
+    if (self->levels[l] != NULL)
+      return l;
+  for (int l = ideal - 2; l >= 0; l--)
+    if (self->levels[l] != NULL)
+      return l;
+  return -1;
+}
+
+static void
+snapshot_nearest (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height)
+{
+  FlLevel *level = self->levels[0];
+  double sx0, sy0, sx1, sy1;
+  int x0, y0, x1, y1;
+  double key[5];
+
+  fl_image_canvas_image_to_widget (self, 0, 0, &sx0, &sy0);
+  fl_image_canvas_image_to_widget (self, level->width, level->height, &sx1, &sy1);
+  x0 = MAX (0, (int) floor (sx0));
+  y0 = MAX (0, (int) floor (sy0));
+  x1 = MIN (width, (int) ceil (sx1));
+  y1 = MIN (height, (int) ceil (sy1));
+  if (x1 <= x0 || y1 <= y0)
+    return;
+
+  key[0] = self->zoom;
+  key[1] = self->origin_x;
+  key[2] = self->origin_y;
+  key[3] = x1 - x0;
+  key[4] = y1 - y0;
+  if (self->nearest_texture == NULL || memcmp (key, self->nearest_key, sizeof key) != 0)
+    {
+      g_autoptr (GdkPixbuf) dest = gdk_pixbuf_new (
+        GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (level->pixbuf), 8, x1 - x0, y1 - y0);
+
+      if (dest == NULL)
+        return;
+      gdk_pixbuf_scale (level->pixbuf, dest, 0, 0, x1 - x0, y1 - y0,
+                        -self->origin_x * self->zoom - x0, -self->origin_y * self->zoom - y0,
+                        self->zoom, self->zoom, GDK_INTERP_NEAREST);
+      g_clear_object (&self->nearest_texture);
+      self->nearest_texture = texture_for_region (dest, 0, 0, x1 - x0, y1 - y0);
+      memcpy (self->nearest_key, key, sizeof key);
+    }
+  gtk_snapshot_append_texture (snapshot, self->nearest_texture,
+                               &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
+}
+
+static void
+snapshot_image (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height)
+{
+  int number = pick_level (self);
+  FlLevel *level;
+  double scale_x, scale_y;
+  double ix0, iy0, ix1, iy1;
+  int c0, r0, c1, r1;
+
+  self->drawn_level = number;
+  if (number < 0)
+    return;
+  if (number == 0 && self->zoom > 1.0 + 1e-6)
+    {
+      snapshot_nearest (self, snapshot, width, height);
+      return;
+    }
+
+  level = self->levels[number];
+  /* Level pixels per image pixel; levels are rounded, so not exactly 2^-n. */
+  scale_x = (double) level->width / self->image_width;
+  scale_y = (double) level->height / self->image_height;
+  fl_image_canvas_widget_to_image (self, 0, 0, &ix0, &iy0);
+  fl_image_canvas_widget_to_image (self, width, height, &ix1, &iy1);
+  c0 = MAX (0, (int) floor (ix0 * scale_x / TILE_SIZE));
+  r0 = MAX (0, (int) floor (iy0 * scale_y / TILE_SIZE));
+  c1 = MIN (level->cols - 1, (int) floor (ix1 * scale_x / TILE_SIZE));
+  r1 = MIN (level->rows - 1, (int) floor (iy1 * scale_y / TILE_SIZE));
+
+  for (int row = r0; row <= r1; row++)
+    for (int col = c0; col <= c1; col++)
+      {
+        GdkTexture *tile = level_get_tile (self, level, col, row);
+        double x0, y0, x1, y1;
+
+        fl_image_canvas_image_to_widget (self, col * TILE_SIZE / scale_x, row * TILE_SIZE / scale_y,
+                                         &x0, &y0);
+        fl_image_canvas_image_to_widget (
+          self, (col * TILE_SIZE + gdk_texture_get_width (tile)) / scale_x,
+          (row * TILE_SIZE + gdk_texture_get_height (tile)) / scale_y, &x1, &y1);
+        /* Whole pixels keep seams between tiles from showing. */
+        x0 = round (x0);
+        y0 = round (y0);
+        x1 = round (x1);
+        y1 = round (y1);
+        gtk_snapshot_append_texture (snapshot, tile,
+                                     &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
+      }
+}
+
+/* Shapes */
+
+static GdkRGBA
+shape_color (FlImageCanvas *self, const FlShape *shape, double alpha)
+{
+  FlColor color = { 0.6, 0.6, 0.6 };
+
+  if (self->config != NULL)
+    color = fl_label_config_get_color (self->config, shape->label);
+  return (GdkRGBA){ color.red, color.green, color.blue, alpha };
+}
+
+static void
+append_line (GtkSnapshot *snapshot, double x0, double y0, double x1, double y1, double width,
+             const GdkRGBA *color)
+{
+  double length = hypot (x1 - x0, y1 - y0);
+
+  if (length < 0.5)
+    return;
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x0, y0));
+  gtk_snapshot_rotate (snapshot, atan2 (y1 - y0, x1 - x0) * 180 / G_PI);
+  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (0, -width / 2, length, width));
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+append_handle (GtkSnapshot *snapshot, double x, double y, const GdkRGBA *color)
+{
+  static const GdkRGBA white = { 1, 1, 1, 1 };
+  double h = HANDLE_SIZE / 2;
+
+  gtk_snapshot_append_color (snapshot, &white, &GRAPHENE_RECT_INIT (x - h, y - h, 2 * h, 2 * h));
+  gtk_snapshot_append_color (snapshot, color,
+                             &GRAPHENE_RECT_INIT (x - h + 1.5, y - h + 1.5, 2 * h - 3, 2 * h - 3));
+}
+
+static void
+append_dot (GtkSnapshot *snapshot, double x, double y, double radius, const GdkRGBA *color)
+{
+  GskRoundedRect rect;
+  float widths[4] = { radius, radius, radius, radius };
+  GdkRGBA colors[4] = { *color, *color, *color, *color };
+
+  gsk_rounded_rect_init_from_rect (
+    &rect, &GRAPHENE_RECT_INIT (x - radius, y - radius, 2 * radius, 2 * radius), radius);
+  gtk_snapshot_append_border (snapshot, &rect, widths, colors);
+}
+
+static void
+box_handles (FlImageCanvas *self, const FlShape *shape, double *xs, double *ys)
+{
+  double x0, y0, x1, y1;
+
+  fl_image_canvas_image_to_widget (self, shape->x, shape->y, &x0, &y0);
+  fl_image_canvas_image_to_widget (self, shape->x + shape->width, shape->y + shape->height, &x1,
+                                   &y1);
+  /* Corners first, clockwise from the top left, then the edge midpoints. */
+  xs[0] = x0, ys[0] = y0;
+  xs[1] = x1, ys[1] = y0;
+  xs[2] = x1, ys[2] = y1;
+  xs[3] = x0, ys[3] = y1;
+  xs[4] = (x0 + x1) / 2, ys[4] = y0;
+  xs[5] = x1, ys[5] = (y0 + y1) / 2;
+  xs[6] = (x0 + x1) / 2, ys[6] = y1;
+  xs[7] = x0, ys[7] = (y0 + y1) / 2;
+}
+
+static void
+append_label_chip (FlImageCanvas *self, GtkSnapshot *snapshot, const FlShape *shape, double x,
+                   double y)
+{
+  g_autoptr (PangoLayout) layout = NULL;
+  GdkRGBA background = shape_color (self, shape, 0.9);
+  static const GdkRGBA white = { 1, 1, 1, 1 };
+  int w, h;
+
+  if (shape->label == NULL)
+    return;
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), shape->label);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  y = MAX (0, y - h - 2);
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (x, y, w + 8, h + 2));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + 4, y + 1));
+  gtk_snapshot_append_layout (snapshot, layout, &white);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+snapshot_shape (FlImageCanvas *self, GtkSnapshot *snapshot, const FlShape *shape, gboolean selected)
+{
+  GdkRGBA color = shape_color (self, shape, 1.0);
+  double line = selected ? 3.0 : 2.0;
+
+  switch (shape->kind)
+    {
+      case FL_SHAPE_BOX:
+        {
+          double x0, y0, x1, y1;
+          GskRoundedRect rect;
+          float widths[4] = { line, line, line, line };
+          GdkRGBA colors[4] = { color, color, color, color };
+
+          fl_image_canvas_image_to_widget (self, shape->x, shape->y, &x0, &y0);
+          fl_image_canvas_image_to_widget (self, shape->x + shape->width, shape->y + shape->height,
+                                           &x1, &y1);
+          gsk_rounded_rect_init_from_rect (&rect, &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0),
+                                           0);
+          if (selected)
+            {
+              GdkRGBA fill = shape_color (self, shape, 0.25);
+
+              gtk_snapshot_append_color (snapshot, &fill, &rect.bounds);
+            }
+          gtk_snapshot_append_border (snapshot, &rect, widths, colors);
+          if (selected)
+            {
+              double xs[8], ys[8];
+
+              box_handles (self, shape, xs, ys);
+              for (guint i = 0; i < 8; i++)
+                append_handle (snapshot, xs[i], ys[i], &color);
+              append_label_chip (self, snapshot, shape, x0, y0);
+            }
+        }
+        break;
+      case FL_SHAPE_POLYGON:
+        {
+          guint n = shape->points->len;
+
+          for (guint i = 0; i < n; i++)
+            {
+              const FlPoint *p = &g_array_index (shape->points, FlPoint, i);
+              const FlPoint *q = &g_array_index (shape->points, FlPoint, (i + 1) % n);
+              double x0, y0, x1, y1;
+
+              fl_image_canvas_image_to_widget (self, p->x, p->y, &x0, &y0);
+              fl_image_canvas_image_to_widget (self, q->x, q->y, &x1, &y1);
+              append_line (snapshot, x0, y0, x1, y1, line, &color);
+            }
+          if (selected)
+            {
+              double lx = G_MAXDOUBLE, ly = G_MAXDOUBLE;
+
+              for (guint i = 0; i < n; i++)
+                {
+                  const FlPoint *p = &g_array_index (shape->points, FlPoint, i);
+                  double x, y;
+
+                  fl_image_canvas_image_to_widget (self, p->x, p->y, &x, &y);
+                  append_handle (snapshot, x, y, &color);
+                  if (y < ly)
+                    lx = x, ly = y;
+                }
+              append_label_chip (self, snapshot, shape, lx, ly - HANDLE_SIZE);
+            }
+        }
+        break;
+      case FL_SHAPE_POINT:
+      default:
+        {
+          static const GdkRGBA white = { 1, 1, 1, 1 };
+          double x, y;
+
+          fl_image_canvas_image_to_widget (self, shape->x, shape->y, &x, &y);
+          append_dot (snapshot, x, y, selected ? 7 : 5.5, &white);
+          append_dot (snapshot, x, y, selected ? 5.5 : 4, &color);
+          if (selected)
+            append_label_chip (self, snapshot, shape, x + 8, y);
+        }
+        break;
+    }
+}
+
+static gboolean
+shape_visible (FlImageCanvas *self, const FlShape *shape, int width, int height)
+{
+  FlRect bounds;
+  double x0, y0, x1, y1;
+  const double margin = HANDLE_SIZE + 8;
+
+  fl_image_canvas_image_to_widget (self, 0, 0, &x0, &y0);
+  fl_shape_get_bounds (shape, &bounds);
+  x0 = (bounds.x - self->origin_x) * self->zoom;
+  y0 = (bounds.y - self->origin_y) * self->zoom;
+  x1 = x0 + bounds.width * self->zoom;
+  y1 = y0 + bounds.height * self->zoom;
+  return x1 >= -margin && y1 >= -margin && x0 <= width + margin && y0 <= height + margin;
+}
+
+static void
+snapshot_draft (FlImageCanvas *self, GtkSnapshot *snapshot)
+{
+  GdkRGBA color = { 0.6, 0.6, 0.6, 1 };
+  FlShape probe = { .label = self->current_label };
+  double px = 0, py = 0;
+
+  color = shape_color (self, &probe, 1.0);
+  if (self->drag_mode == DRAG_CREATE_BOX && self->pointer_inside)
+    {
+      double x0, y0;
+      GskRoundedRect rect;
+      float widths[4] = { 2, 2, 2, 2 };
+      GdkRGBA colors[4] = { color, color, color, color };
+      double ax, ay;
+
+      fl_image_canvas_image_to_widget (self, self->drag_origin_x, self->drag_origin_y, &ax, &ay);
+      x0 = MIN (ax, self->pointer_x);
+      y0 = MIN (ay, self->pointer_y);
+      gsk_rounded_rect_init_from_rect (
+        &rect,
+        &GRAPHENE_RECT_INIT (x0, y0, fabs (self->pointer_x - ax), fabs (self->pointer_y - ay)), 0);
+      gtk_snapshot_append_border (snapshot, &rect, widths, colors);
+    }
+
+  for (guint i = 0; i < self->draft->len; i++)
+    {
+      const FlPoint *p = &g_array_index (self->draft, FlPoint, i);
+      double x, y;
+
+      fl_image_canvas_image_to_widget (self, p->x, p->y, &x, &y);
+      if (i > 0)
+        append_line (snapshot, px, py, x, y, 2, &color);
+      append_handle (snapshot, x, y, &color);
+      px = x, py = y;
+    }
+  if (self->draft->len > 0 && self->pointer_inside)
+    append_line (snapshot, px, py, self->pointer_x, self->pointer_y, 1, &color);
+}
+
+static void
+fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  FlImageCanvas *self = FL_IMAGE_CANVAS (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  guint drawn = 0;
+
+  self->frame++;
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  snapshot_image (self, snapshot, width, height);
+
+  if (self->document != NULL && self->shapes_visible)
+    {
+      guint n = fl_image_document_get_n_shapes (self->document);
+
+      for (guint i = 0; i < n; i++)
+        {
+          const FlShape *shape = fl_image_document_get_shape (self->document, i);
+
+          if (g_hash_table_contains (self->drag_ids, shape->id) ||
+              !shape_visible (self, shape, width, height))
+            continue;
+          snapshot_shape (self, snapshot, shape,
+                          g_hash_table_contains (self->selection, shape->id));
+          drawn++;
+        }
+    }
+  for (guint i = 0; i < self->drag_shapes->len; i++)
+    snapshot_shape (self, snapshot, g_ptr_array_index (self->drag_shapes, i), TRUE);
+  snapshot_draft (self, snapshot);
+  gtk_snapshot_pop (snapshot);
+
+  self->drawn_shapes = drawn;
+  evict_tiles (self);
+}
+
+static void
+fl_image_canvas_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  FlImageCanvas *self = FL_IMAGE_CANVAS (widget);
+
+  if (self->fitted)
+    fl_image_canvas_zoom_to_fit (self);
+}
+
+/* Hit testing */
+
+static gboolean
+point_in_polygon (const FlShape *shape, double x, double y)
+{
+  gboolean inside = FALSE;
+  guint n = shape->points->len;
+
+  for (guint i = 0, j = n - 1; i < n; j = i++)
+    {
+      const FlPoint *a = &g_array_index (shape->points, FlPoint, i);
+      const FlPoint *b = &g_array_index (shape->points, FlPoint, j);
+
+      if ((a->y > y) != (b->y > y) && x < (b->x - a->x) * (y - a->y) / (b->y - a->y) + a->x)
+        inside = !inside;
+    }
+  return inside;
+}
+
+/* The shape under a widget point: points first, then the smallest box or
+ * polygon holding it, so that nested boxes stay reachable. */
+static const FlShape *
+shape_at (FlImageCanvas *self, double wx, double wy)
+{
+  const FlShape *best = NULL;
+  double best_area = G_MAXDOUBLE;
+  double x, y, tolerance;
+
+  if (self->document == NULL || !self->shapes_visible)
+    return NULL;
+  fl_image_canvas_widget_to_image (self, wx, wy, &x, &y);
+  tolerance = HIT_TOLERANCE / self->zoom;
+  for (guint i = fl_image_document_get_n_shapes (self->document); i-- > 0;)
+    {
+      const FlShape *shape = fl_image_document_get_shape (self->document, i);
+      double area;
+
+      switch (shape->kind)
+        {
+          case FL_SHAPE_POINT:
+            if (hypot (shape->x - x, shape->y - y) <= tolerance)
+              return shape;
+            break;
+          case FL_SHAPE_BOX:
+            if (x >= shape->x - tolerance && x <= shape->x + shape->width + tolerance &&
+                y >= shape->y - tolerance && y <= shape->y + shape->height + tolerance)
+              {
+                area = shape->width * shape->height;
+                if (area < best_area)
+                  best = shape, best_area = area;
+              }
+            break;
+          case FL_SHAPE_POLYGON:
+          default:
+            if (point_in_polygon (shape, x, y))
+              {
+                area = fl_shape_polygon_area (shape);
+                if (area < best_area)
+                  best = shape, best_area = area;
+              }
+            break;
+        }
+    }
+  return best;
+}
+
+/* A resize handle of a selected shape: box handles 0-7, polygon vertices,
+ * or 0 for a point. */
+static const FlShape *
+handle_at (FlImageCanvas *self, double wx, double wy, int *handle)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->document == NULL || !self->shapes_visible)
+    return NULL;
+  g_hash_table_iter_init (&iter, self->selection);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const FlShape *shape = fl_image_document_lookup (self->document, key);
+      double x, y;
+
+      if (shape == NULL)
+        continue;
+      if (shape->kind == FL_SHAPE_BOX)
+        {
+          double xs[8], ys[8];
+
+          box_handles (self, shape, xs, ys);
+          for (int i = 0; i < 8; i++)
+            if (fabs (xs[i] - wx) <= HIT_TOLERANCE && fabs (ys[i] - wy) <= HIT_TOLERANCE)
+              {
+                *handle = i;
+                return shape;
+              }
+        }
+      else if (shape->kind == FL_SHAPE_POLYGON)
+        {
+          for (guint i = 0; i < shape->points->len; i++)
+            {
+              const FlPoint *p = &g_array_index (shape->points, FlPoint, i);
+
+              fl_image_canvas_image_to_widget (self, p->x, p->y, &x, &y);
+              if (fabs (x - wx) <= HIT_TOLERANCE && fabs (y - wy) <= HIT_TOLERANCE)
+                {
+                  *handle = i;
+                  return shape;
+                }
+            }
+        }
+      else
+        {
+          fl_image_canvas_image_to_widget (self, shape->x, shape->y, &x, &y);
+          if (hypot (x - wx, y - wy) <= HIT_TOLERANCE)
+            {
+              *handle = 0;
+              return shape;
+            }
+        }
+    }
+  return NULL;
+}
+
+/* Editing */
+
+static void
+select_only (FlImageCanvas *self, const char *id)
+{
+  g_hash_table_remove_all (self->selection);
+  if (id != NULL)
+    g_hash_table_add (self->selection, g_strdup (id));
+  emit_selection_changed (self);
+}
+
+static void
+add_shape (FlImageCanvas *self, FlShape *shape)
+{
+  g_autofree char *id = fl_image_document_next_id (self->document);
+
+  fl_shape_set_id (shape, id);
+  fl_image_document_add (self->document, shape);
+  select_only (self, id);
+}
+
+static void
+start_drag_of_selection (FlImageCanvas *self, DragMode mode)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  clear_drag (self);
+  self->drag_mode = mode;
+  g_hash_table_iter_init (&iter, self->selection);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const FlShape *shape = fl_image_document_lookup (self->document, key);
+
+      if (shape == NULL)
+        continue;
+      g_ptr_array_add (self->drag_originals, fl_shape_copy (shape));
+      g_ptr_array_add (self->drag_shapes, fl_shape_copy (shape));
+      g_hash_table_add (self->drag_ids, g_strdup (shape->id));
+    }
+}
+
+/* Limits a move so that the moved shapes stay inside the image. */
+static void
+clamp_translation (FlImageCanvas *self, GPtrArray *shapes, double *dx, double *dy)
+{
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+
+  if (shapes->len == 0)
+    return;
+  for (guint i = 0; i < shapes->len; i++)
+    {
+      FlRect b;
+
+      fl_shape_get_bounds (g_ptr_array_index (shapes, i), &b);
+      x0 = MIN (x0, b.x);
+      y0 = MIN (y0, b.y);
+      x1 = MAX (x1, b.x + b.width);
+      y1 = MAX (y1, b.y + b.height);
+    }
+  *dx = CLAMP (*dx, -x0, MAX (-x0, self->image_width - x1));
+  *dy = CLAMP (*dy, -y0, MAX (-y0, self->image_height - y1));
+}
+
+static void
+update_move (FlImageCanvas *self, double dx, double dy)
+{
+  clamp_translation (self, self->drag_originals, &dx, &dy);
+  for (guint i = 0; i < self->drag_shapes->len; i++)
+    {
+      FlShape *shape = g_ptr_array_index (self->drag_shapes, i);
+      const FlShape *original = g_ptr_array_index (self->drag_originals, i);
+
+      fl_shape_free (shape);
+      shape = fl_shape_copy (original);
+      fl_shape_translate (shape, dx, dy);
+      g_ptr_array_index (self->drag_shapes, i) = shape;
+    }
+}
+
+static void
+update_resize (FlImageCanvas *self, double x, double y)
+{
+  const FlShape *original;
+  FlShape *shape;
+
+  if (self->drag_shapes->len == 0)
+    return;
+  original = g_ptr_array_index (self->drag_originals, 0);
+  shape = g_ptr_array_index (self->drag_shapes, 0);
+  x = CLAMP (x, 0, self->image_width);
+  y = CLAMP (y, 0, self->image_height);
+
+  if (original->kind == FL_SHAPE_BOX)
+    {
+      double x0 = original->x, y0 = original->y;
+      double x1 = original->x + original->width, y1 = original->y + original->height;
+
+      switch (self->drag_handle)
+        {
+          case 0:
+            x0 = x, y0 = y;
+            break;
+          case 1:
+            x1 = x, y0 = y;
+            break;
+          case 2:
+            x1 = x, y1 = y;
+            break;
+          case 3:
+            x0 = x, y1 = y;
+            break;
+          case 4:
+            y0 = y;
+            break;
+          case 5:
+            x1 = x;
+            break;
+          case 6:
+            y1 = y;
+            break;
+          case 7:
+          default:
+            x0 = x;
+            break;
+        }
+      shape->x = MIN (x0, x1);
+      shape->y = MIN (y0, y1);
+      shape->width = fabs (x1 - x0);
+      shape->height = fabs (y1 - y0);
+    }
+  else if (original->kind == FL_SHAPE_POLYGON)
+    {
+      FlPoint *p = &g_array_index (shape->points, FlPoint, self->drag_handle);
+
+      p->x = x;
+      p->y = y;
+    }
+  else
+    {
+      shape->x = x;
+      shape->y = y;
+    }
+}
+
+static void
+commit_drag (FlImageCanvas *self)
+{
+  fl_image_document_begin (self->document);
+  for (guint i = 0; i < self->drag_shapes->len; i++)
+    {
+      const FlShape *shape = g_ptr_array_index (self->drag_shapes, i);
+
+      if (shape->kind == FL_SHAPE_BOX && (shape->width < 1 || shape->height < 1))
+        continue;
+      fl_image_document_replace (self->document, fl_shape_copy (shape));
+    }
+  fl_image_document_end (self->document);
+}
+
+gboolean
+fl_image_canvas_finish_polygon (FlImageCanvas *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), FALSE);
+
+  if (self->draft->len < 3 || self->document == NULL)
+    return FALSE;
+  add_shape (self, fl_shape_new_polygon (NULL, self->current_label,
+                                         (const FlPoint *) (gpointer) self->draft->data,
+                                         self->draft->len));
+  g_array_set_size (self->draft, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+gboolean
+fl_image_canvas_remove_polygon_point (FlImageCanvas *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), FALSE);
+
+  if (self->draft->len == 0)
+    return FALSE;
+  g_array_set_size (self->draft, self->draft->len - 1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+guint
+fl_image_canvas_get_draft_length (FlImageCanvas *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), 0);
+  return self->draft->len;
+}
+
+static void
+polygon_click (FlImageCanvas *self, double wx, double wy)
+{
+  FlPoint p;
+
+  if (self->draft->len >= 3)
+    {
+      const FlPoint *first = &g_array_index (self->draft, FlPoint, 0);
+      double fx, fy;
+
+      fl_image_canvas_image_to_widget (self, first->x, first->y, &fx, &fy);
+      if (hypot (fx - wx, fy - wy) <= HIT_TOLERANCE + 2)
+        {
+          fl_image_canvas_finish_polygon (self);
+          return;
+        }
+    }
+  fl_image_canvas_widget_to_image (self, wx, wy, &p.x, &p.y);
+  p.x = CLAMP (p.x, 0, self->image_width);
+  p.y = CLAMP (p.y, 0, self->image_height);
+  g_array_append_val (self->draft, p);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture, double x, double y, FlImageCanvas *self)
+{
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+  GdkModifierType state =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  const FlShape *shape;
+  int handle;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  clear_drag (self);
+  self->drag_start_x = x;
+  self->drag_start_y = y;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  self->pointer_inside = TRUE;
+
+  if (button == GDK_BUTTON_MIDDLE || (button == GDK_BUTTON_PRIMARY && self->space_held))
+    {
+      self->drag_mode = DRAG_PAN;
+      self->drag_origin_x = self->origin_x;
+      self->drag_origin_y = self->origin_y;
+      gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
+      return;
+    }
+  if (button != GDK_BUTTON_PRIMARY || self->document == NULL)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+
+  if (self->tool == FL_IMAGE_TOOL_POLYGON)
+    {
+      polygon_click (self, x, y);
+      return;
+    }
+  shape = handle_at (self, x, y, &handle);
+  if (shape != NULL)
+    {
+      select_only (self, shape->id);
+      start_drag_of_selection (self, DRAG_RESIZE);
+      self->drag_handle = handle;
+      return;
+    }
+
+  switch (self->tool)
+    {
+      case FL_IMAGE_TOOL_SELECT:
+        shape = shape_at (self, x, y);
+        if (shape == NULL)
+          {
+            if ((state & GDK_SHIFT_MASK) == 0)
+              select_only (self, NULL);
+            return;
+          }
+        if (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK))
+          {
+            if (!g_hash_table_remove (self->selection, shape->id))
+              g_hash_table_add (self->selection, g_strdup (shape->id));
+            emit_selection_changed (self);
+          }
+        else if (!g_hash_table_contains (self->selection, shape->id))
+          select_only (self, shape->id);
+        if (g_hash_table_contains (self->selection, shape->id))
+          start_drag_of_selection (self, DRAG_MOVE);
+        break;
+      case FL_IMAGE_TOOL_BOX:
+        fl_image_canvas_widget_to_image (self, x, y, &self->drag_origin_x, &self->drag_origin_y);
+        self->drag_origin_x = CLAMP (self->drag_origin_x, 0, self->image_width);
+        self->drag_origin_y = CLAMP (self->drag_origin_y, 0, self->image_height);
+        self->drag_mode = DRAG_CREATE_BOX;
+        break;
+      case FL_IMAGE_TOOL_POINT:
+        {
+          double ix, iy;
+
+          fl_image_canvas_widget_to_image (self, x, y, &ix, &iy);
+          if (ix >= 0 && iy >= 0 && ix <= self->image_width && iy <= self->image_height)
+            add_shape (self, fl_shape_new_point (NULL, self->current_label, ix, iy));
+        }
+        break;
+      case FL_IMAGE_TOOL_POLYGON:
+      default:
+        break;
+    }
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture, double dx, double dy, FlImageCanvas *self)
+{
+  double x = self->drag_start_x + dx;
+  double y = self->drag_start_y + dy;
+  double ix, iy;
+
+  self->pointer_x = x;
+  self->pointer_y = y;
+  fl_image_canvas_widget_to_image (self, x, y, &ix, &iy);
+  switch (self->drag_mode)
+    {
+      case DRAG_PAN:
+        self->origin_x = self->drag_origin_x - dx / self->zoom;
+        self->origin_y = self->drag_origin_y - dy / self->zoom;
+        self->fitted = FALSE;
+        break;
+      case DRAG_MOVE:
+        update_move (self, dx / self->zoom, dy / self->zoom);
+        break;
+      case DRAG_RESIZE:
+        update_resize (self, ix, iy);
+        break;
+      case DRAG_CREATE_BOX:
+      case DRAG_NONE:
+      default:
+        break;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture, double dx, double dy, FlImageCanvas *self)
+{
+  switch (self->drag_mode)
+    {
+      case DRAG_MOVE:
+      case DRAG_RESIZE:
+        commit_drag (self);
+        break;
+      case DRAG_CREATE_BOX:
+        {
+          double ix, iy, x0, y0, x1, y1;
+
+          fl_image_canvas_widget_to_image (self, self->drag_start_x + dx, self->drag_start_y + dy,
+                                           &ix, &iy);
+          ix = CLAMP (ix, 0, self->image_width);
+          iy = CLAMP (iy, 0, self->image_height);
+          x0 = MIN (ix, self->drag_origin_x);
+          y0 = MIN (iy, self->drag_origin_y);
+          x1 = MAX (ix, self->drag_origin_x);
+          y1 = MAX (iy, self->drag_origin_y);
+          /* A click without a drag is not a box. */
+          if (x1 - x0 >= 1 && y1 - y0 >= 1 && fabs (dx) >= 3 && fabs (dy) >= 3)
+            add_shape (self,
+                       fl_shape_new_box (NULL, self->current_label, x0, y0, x1 - x0, y1 - y0));
+        }
+        break;
+      case DRAG_PAN:
+      case DRAG_NONE:
+      default:
+        break;
+    }
+  clear_drag (self);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self),
+                                   self->tool == FL_IMAGE_TOOL_SELECT ? NULL : "crosshair");
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller, double x, double y, FlImageCanvas *self)
+{
+  self->pointer_x = x;
+  self->pointer_y = y;
+  self->pointer_inside = TRUE;
+  if (self->draft->len > 0)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller, FlImageCanvas *self)
+{
+  self->pointer_inside = FALSE;
+  if (self->draft->len > 0)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller, double dx, double dy, FlImageCanvas *self)
+{
+  GdkModifierType state =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  const double step = 48;
+
+  if (state & GDK_CONTROL_MASK)
+    {
+      fl_image_canvas_zoom_at (self, pow (1.2, -dy), self->pointer_x, self->pointer_y);
+      return TRUE;
+    }
+  if (state & GDK_SHIFT_MASK)
+    dx = dy, dy = 0;
+  self->origin_x += dx * step / self->zoom;
+  self->origin_y += dy * step / self->zoom;
+  self->fitted = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+static void
+on_zoom_begin (GtkGesture *gesture, GdkEventSequence *sequence, FlImageCanvas *self)
+{
+  self->pinch_zoom = self->zoom;
+}
+
+static void
+on_zoom_scale_changed (GtkGestureZoom *gesture, double scale, FlImageCanvas *self)
+{
+  double cx, cy;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &cx, &cy))
+    return;
+  fl_image_canvas_zoom_at (self, self->pinch_zoom * scale / self->zoom, cx, cy);
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                GdkModifierType state, FlImageCanvas *self)
+{
+  if (keyval != GDK_KEY_space)
+    return FALSE;
+  self->space_held = TRUE;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grab");
+  return TRUE;
+}
+
+static void
+on_key_released (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                 GdkModifierType state, FlImageCanvas *self)
+{
+  if (keyval != GDK_KEY_space)
+    return;
+  self->space_held = FALSE;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self),
+                                   self->tool == FL_IMAGE_TOOL_SELECT ? NULL : "crosshair");
+}
+
+static void
+on_document_changed (FlImageDocument *document, FlImageCanvas *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+  gboolean dropped = FALSE;
+
+  /* Undo can take selected shapes away. */
+  g_hash_table_iter_init (&iter, self->selection);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (fl_image_document_lookup (document, key) == NULL)
+      {
+        g_hash_table_iter_remove (&iter);
+        dropped = TRUE;
+      }
+  if (dropped)
+    emit_selection_changed (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+fl_image_canvas_set_document (FlImageCanvas *self, FlImageDocument *document)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_func (self->document, on_document_changed, self);
+  g_set_object (&self->document, document);
+  if (document != NULL)
+    g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
+  g_hash_table_remove_all (self->selection);
+  emit_selection_changed (self);
+}
+
+void
+fl_image_canvas_set_label_config (FlImageCanvas *self, FlLabelConfig *config)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+  g_set_object (&self->config, config);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+fl_image_canvas_set_tool (FlImageCanvas *self, FlImageTool tool)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  if (tool != FL_IMAGE_TOOL_POLYGON)
+    g_array_set_size (self->draft, 0);
+  self->tool = tool;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self),
+                                   tool == FL_IMAGE_TOOL_SELECT ? NULL : "crosshair");
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+FlImageTool
+fl_image_canvas_get_tool (FlImageCanvas *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), FL_IMAGE_TOOL_SELECT);
+  return self->tool;
+}
+
+void
+fl_image_canvas_set_current_label (FlImageCanvas *self, const char *label)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+  g_free (self->current_label);
+  self->current_label = g_strdup (label);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+fl_image_canvas_get_current_label (FlImageCanvas *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), NULL);
+  return self->current_label;
+}
+
+void
+fl_image_canvas_set_shapes_visible (FlImageCanvas *self, gboolean visible)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+  self->shapes_visible = visible;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+fl_image_canvas_get_shapes_visible (FlImageCanvas *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), TRUE);
+  return self->shapes_visible;
+}
+
+/* Selection, in document order. */
+GStrv
+fl_image_canvas_dup_selection (FlImageCanvas *self)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), NULL);
+
+  if (self->document != NULL)
+    for (guint i = 0; i < fl_image_document_get_n_shapes (self->document); i++)
+      {
+        const FlShape *shape = fl_image_document_get_shape (self->document, i);
+
+        if (g_hash_table_contains (self->selection, shape->id))
+          g_strv_builder_add (builder, shape->id);
+      }
+  return g_strv_builder_end (builder);
+}
+
+void
+fl_image_canvas_select (FlImageCanvas *self, const char *const *ids)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  g_hash_table_remove_all (self->selection);
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    if (self->document != NULL && fl_image_document_lookup (self->document, ids[i]) != NULL)
+      g_hash_table_add (self->selection, g_strdup (ids[i]));
+  emit_selection_changed (self);
+}
+
+void
+fl_image_canvas_select_all (FlImageCanvas *self)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  g_hash_table_remove_all (self->selection);
+  if (self->document != NULL)
+    for (guint i = 0; i < fl_image_document_get_n_shapes (self->document); i++)
+      g_hash_table_add (self->selection,
+                        g_strdup (fl_image_document_get_shape (self->document, i)->id));
+  emit_selection_changed (self);
+}
+
+/* Escape: drops a polygon in progress, else the selection. */
+gboolean
+fl_image_canvas_cancel (FlImageCanvas *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), FALSE);
+
+  if (self->draft->len > 0)
+    {
+      g_array_set_size (self->draft, 0);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return TRUE;
+    }
+  if (g_hash_table_size (self->selection) > 0)
+    {
+      select_only (self, NULL);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+void
+fl_image_canvas_delete_selection (FlImageCanvas *self)
+{
+  g_auto (GStrv) ids = NULL;
+
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  if (self->document == NULL)
+    return;
+  ids = fl_image_canvas_dup_selection (self);
+  fl_image_document_begin (self->document);
+  for (guint i = 0; ids[i] != NULL; i++)
+    fl_image_document_remove (self->document, ids[i]);
+  fl_image_document_end (self->document);
+}
+
+void
+fl_image_canvas_duplicate_selection (FlImageCanvas *self)
+{
+  g_auto (GStrv) ids = NULL;
+  g_autoptr (GStrvBuilder) copies = g_strv_builder_new ();
+  g_auto (GStrv) new_ids = NULL;
+  g_autoptr (GPtrArray) shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_shape_free);
+  double dx = 10, dy = 10;
+
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  if (self->document == NULL)
+    return;
+  ids = fl_image_canvas_dup_selection (self);
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_ptr_array_add (shapes, fl_shape_copy (fl_image_document_lookup (self->document, ids[i])));
+  clamp_translation (self, shapes, &dx, &dy);
+  fl_image_document_begin (self->document);
+  for (guint i = 0; i < shapes->len; i++)
+    {
+      FlShape *copy = fl_shape_copy (g_ptr_array_index (shapes, i));
+      g_autofree char *id = fl_image_document_next_id (self->document);
+
+      fl_shape_set_id (copy, id);
+      fl_shape_translate (copy, dx, dy);
+      g_strv_builder_add (copies, id);
+      fl_image_document_add (self->document, copy);
+    }
+  fl_image_document_end (self->document);
+  new_ids = g_strv_builder_end (copies);
+  fl_image_canvas_select (self, (const char *const *) new_ids);
+}
+
+void
+fl_image_canvas_nudge_selection (FlImageCanvas *self, double dx, double dy)
+{
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  if (self->document == NULL || g_hash_table_size (self->selection) == 0)
+    return;
+  start_drag_of_selection (self, DRAG_MOVE);
+  update_move (self, dx, dy);
+  commit_drag (self);
+  clear_drag (self);
+}
+
+void
+fl_image_canvas_relabel_selection (FlImageCanvas *self, const char *label)
+{
+  g_auto (GStrv) ids = NULL;
+
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+
+  if (self->document == NULL)
+    return;
+  ids = fl_image_canvas_dup_selection (self);
+  fl_image_document_begin (self->document);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      FlShape *shape = fl_shape_copy (fl_image_document_lookup (self->document, ids[i]));
+
+      fl_shape_set_label (shape, label);
+      fl_image_document_replace (self->document, shape);
+    }
+  fl_image_document_end (self->document);
+}
+
+static void
+fl_image_canvas_dispose (GObject *object)
+{
+  FlImageCanvas *self = FL_IMAGE_CANVAS (object);
+
+  fl_image_canvas_set_document (self, NULL);
+  clear_levels (self);
+  g_clear_object (&self->config);
+  G_OBJECT_CLASS (fl_image_canvas_parent_class)->dispose (object);
+}
+
+static void
+fl_image_canvas_finalize (GObject *object)
+{
+  FlImageCanvas *self = FL_IMAGE_CANVAS (object);
+
+  g_free (self->current_label);
+  g_hash_table_unref (self->selection);
+  g_ptr_array_unref (self->drag_originals);
+  g_ptr_array_unref (self->drag_shapes);
+  g_hash_table_unref (self->drag_ids);
+  g_array_unref (self->draft);
+  G_OBJECT_CLASS (fl_image_canvas_parent_class)->finalize (object);
+}
+
+static void
+fl_image_canvas_class_init (FlImageCanvasClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fl_image_canvas_dispose;
+  object_class->finalize = fl_image_canvas_finalize;
+  widget_class->snapshot = fl_image_canvas_snapshot;
+  widget_class->size_allocate = fl_image_canvas_size_allocate;
+
+  signals[SELECTION_CHANGED] =
+    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_css_name (widget_class, "fl-image-canvas");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+fl_image_canvas_init (FlImageCanvas *self)
+{
+  GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkGesture *zoom = gtk_gesture_zoom_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkEventController *scroll =
+    gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  GtkEventController *key = gtk_event_controller_key_new ();
+
+  self->zoom = 1.0;
+  self->fitted = TRUE;
+  self->drawn_level = -1;
+  self->shapes_visible = TRUE;
+  self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->drag_originals = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_shape_free);
+  self->drag_shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_shape_free);
+  self->drag_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->draft = g_array_new (FALSE, FALSE, sizeof (FlPoint));
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), 0);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  g_signal_connect (zoom, "begin", G_CALLBACK (on_zoom_begin), self);
+  g_signal_connect (zoom, "scale-changed", G_CALLBACK (on_zoom_scale_changed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (zoom));
+
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  g_signal_connect (key, "key-released", G_CALLBACK (on_key_released), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+}
+
+GtkWidget *
+fl_image_canvas_new (void)
+{
+  return g_object_new (FL_TYPE_IMAGE_CANVAS, NULL);
+}

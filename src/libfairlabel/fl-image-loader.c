@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FlImageLoader"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "fl-image-loader.h"
+
+/* Loads an image off the main thread as a pyramid of levels, level n being
+ * the image scaled by 1/2^n, each announced by "level-ready" on the thread
+ * default main context of the caller. A large JPEG is decoded twice at once,
+ * on two threads: at 1/8 scale (libjpeg's DCT scaling, a fraction of the
+ * cost) for a quick first frame, and at full size. The coarser levels are
+ * then made from the full decode so that the canvas never scales a huge
+ * texture down on the fly. */
+
+struct _FlImageLoader
+{
+  GObject parent_instance;
+
+  guint64 max_pixels;
+};
+
+G_DEFINE_FINAL_TYPE (FlImageLoader, fl_image_loader, G_TYPE_OBJECT)
+G_DEFINE_QUARK (fl - image - loader - error - quark, fl_image_loader_error)
+
+enum
+{
+  LEVEL_READY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Levels stop once an image fits in this many pixels a side. */
+#define COARSEST_SIDE 1024
+#define PREVIEW_LEVEL 3
+#define PREVIEW_MIN_PIXELS (4 * 1000 * 1000)
+
+static const char *const supported_formats[] = { "jpeg", "png", "webp", "tiff", NULL };
+
+typedef struct
+{
+  gatomicrefcount ref_count;
+  FlImageLoader *loader;
+  GMainContext *context;
+  GCancellable *cancellable;
+  char *path;
+  int file_width;
+  int file_height;
+  GMutex mutex;
+  guint delivered;
+} LoadData;
+
+static LoadData *
+load_data_ref (LoadData *data)
+{
+  g_atomic_ref_count_inc (&data->ref_count);
+  return data;
+}
+
+static void
+load_data_unref (LoadData *data)
+{
+  if (!g_atomic_ref_count_dec (&data->ref_count))
+    return;
+  g_object_unref (data->loader);
+  g_main_context_unref (data->context);
+  g_clear_object (&data->cancellable);
+  g_free (data->path);
+  g_mutex_clear (&data->mutex);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadData, load_data_unref)
+
+typedef struct
+{
+  LoadData *data;
+  guint level;
+  GdkPixbuf *pixbuf;
+  int width;
+  int height;
+} Delivery;
+
+static void
+delivery_free (gpointer user_data)
+{
+  Delivery *delivery = user_data;
+
+  load_data_unref (delivery->data);
+  g_object_unref (delivery->pixbuf);
+  g_free (delivery);
+}
+
+static gboolean
+deliver_in_main (gpointer user_data)
+{
+  Delivery *delivery = user_data;
+
+  if (!g_cancellable_is_cancelled (delivery->data->cancellable))
+    g_signal_emit (delivery->data->loader, signals[LEVEL_READY], 0, delivery->level,
+                   delivery->pixbuf, delivery->width, delivery->height);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called from the worker threads; each level is delivered once. */
+static void
+deliver (LoadData *data, guint level, GdkPixbuf *pixbuf, int width, int height)
+{
+  Delivery *delivery;
+  gboolean first;
+
+  g_mutex_lock (&data->mutex);
+  first = (data->delivered & (1u << level)) == 0;
+  data->delivered |= 1u << level;
+  g_mutex_unlock (&data->mutex);
+  if (!first)
+    return;
+
+  delivery = g_new0 (Delivery, 1);
+  delivery->data = load_data_ref (data);
+  delivery->level = level;
+  delivery->pixbuf = g_object_ref (pixbuf);
+  delivery->width = width;
+  delivery->height = height;
+  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, deliver_in_main, delivery,
+                              delivery_free);
+}
+
+static gboolean
+swaps_sides (GdkPixbuf *pixbuf)
+{
+  const char *orientation = gdk_pixbuf_get_option (pixbuf, "orientation");
+
+  /* EXIF orientations 5 to 8 turn the image by a quarter. */
+  return orientation != NULL && orientation[0] >= '5' && orientation[0] <= '8' &&
+         orientation[1] == '\0';
+}
+
+static void
+on_size_prepared (GdkPixbufLoader *loader, int width, int height, gpointer user_data)
+{
+  gdk_pixbuf_loader_set_size (loader, MAX (1, (width + 7) / 8), MAX (1, (height + 7) / 8));
+}
+
+static void
+preview_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GdkPixbufLoader) loader = NULL;
+  g_autoptr (GdkPixbuf) oriented = NULL;
+  GdkPixbuf *pixbuf;
+  gboolean swap;
+
+  mapped = g_mapped_file_new (data->path, FALSE, NULL);
+  if (mapped == NULL || g_cancellable_is_cancelled (cancellable))
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  loader = gdk_pixbuf_loader_new_with_type ("jpeg", NULL);
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), NULL);
+  /* A damaged file is reported by the full decode, not here. */
+  if (!gdk_pixbuf_loader_write (loader, (const guchar *) g_mapped_file_get_contents (mapped),
+                                g_mapped_file_get_length (mapped), NULL) ||
+      !gdk_pixbuf_loader_close (loader, NULL) ||
+      (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) == NULL)
+    {
+      gdk_pixbuf_loader_close (loader, NULL);
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  swap = swaps_sides (pixbuf);
+  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+  deliver (data, PREVIEW_LEVEL, oriented, swap ? data->file_height : data->file_width,
+           swap ? data->file_width : data->file_height);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Tells a damaged image of a supported format from a file of another kind. */
+static gboolean
+has_image_signature (const char *path)
+{
+  static const struct
+  {
+    const char *bytes;
+    gsize offset;
+    gsize length;
+  } signatures[] = {
+    { "\xff\xd8\xff", 0, 3 }, { "\x89PNG\r\n\x1a\n", 0, 8 }, { "WEBP", 8, 4 }, { "II*\0", 0, 4 },
+    { "MM\0*", 0, 4 },
+  };
+  guint8 head[16] = { 0 };
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileInputStream) stream = g_file_read (file, NULL, NULL);
+  gsize got = 0;
+
+  if (stream == NULL ||
+      !g_input_stream_read_all (G_INPUT_STREAM (stream), head, sizeof head, &got, NULL, NULL))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (signatures); i++)
+    if (got >= signatures[i].offset + signatures[i].length &&
+        memcmp (head + signatures[i].offset, signatures[i].bytes, signatures[i].length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+check_file (LoadData *data, const char **format_name, GError **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (data->path);
+  g_autoptr (GFileInfo) info = NULL;
+  g_autoptr (GError) local_error = NULL;
+  GdkPixbufFormat *format;
+  g_autofree char *name = NULL;
+  guint64 pixels;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL,
+                            &local_error);
+  if (info == NULL)
+    {
+      g_set_error (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_NOT_FOUND,
+                   _ ("The image cannot be read: %s"), local_error->message);
+      return FALSE;
+    }
+  if (g_file_info_get_size (info) == 0)
+    {
+      g_set_error_literal (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_CORRUPT,
+                           _ ("The image file is empty"));
+      return FALSE;
+    }
+
+  /* Reads only the header: the size is known before anything is decoded. */
+  format = gdk_pixbuf_get_file_info (data->path, &data->file_width, &data->file_height);
+  if (format == NULL && has_image_signature (data->path))
+    {
+      g_set_error_literal (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_CORRUPT,
+                           _ ("The image file is damaged: its header cannot be read"));
+      return FALSE;
+    }
+  if (format == NULL)
+    {
+      g_set_error_literal (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_UNSUPPORTED,
+                           _ ("The file is not an image in a supported format "
+                              "(JPEG, PNG, WebP or TIFF)"));
+      return FALSE;
+    }
+  name = gdk_pixbuf_format_get_name (format);
+  if (!g_strv_contains (supported_formats, name))
+    {
+      g_set_error (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_UNSUPPORTED,
+                   _ ("Images in the format “%s” are not supported; use JPEG, PNG, WebP or TIFF"),
+                   name);
+      return FALSE;
+    }
+  if (data->file_width <= 0 || data->file_height <= 0)
+    {
+      g_set_error_literal (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_CORRUPT,
+                           _ ("The image file is damaged: it gives no size"));
+      return FALSE;
+    }
+  pixels = (guint64) data->file_width * (guint64) data->file_height;
+  if (pixels > data->loader->max_pixels)
+    {
+      g_set_error (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_TOO_LARGE,
+                   _ ("The image is %d × %d pixels (%" G_GUINT64_FORMAT
+                      " megapixels), more than the %" G_GUINT64_FORMAT
+                      " megapixels that can be opened safely; it was not decoded"),
+                   data->file_width, data->file_height, pixels / 1000000,
+                   data->loader->max_pixels / 1000000);
+      return FALSE;
+    }
+  *format_name = g_intern_string (name);
+  return TRUE;
+}
+
+/* libjpeg fills a cut-off JPEG with grey and only warns, so walk the
+ * markers to the end-of-image marker. */
+static gboolean
+jpeg_is_complete (const guint8 *data, gsize length)
+{
+  gsize i = 2;
+
+  if (length < 4 || data[0] != 0xff || data[1] != 0xd8)
+    return FALSE;
+  while (i + 1 < length)
+    {
+      guint8 marker;
+
+      if (data[i] != 0xff)
+        return FALSE;
+      marker = data[i + 1];
+      if (marker == 0xff)
+        {
+          i++;
+          continue;
+        }
+      if (marker == 0xd9)
+        return TRUE;
+      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
+        {
+          i += 2;
+          continue;
+        }
+      if (i + 3 >= length)
+        return FALSE;
+      i += 2 + ((gsize) data[i + 2] << 8 | data[i + 3]);
+      if (marker == 0xda)
+        {
+          /* Entropy-coded data runs to the next marker that is neither a
+           * stuffed zero nor a restart marker. */
+          for (;;)
+            {
+              const guint8 *ff = i < length ? memchr (data + i, 0xff, length - i) : NULL;
+
+              if (ff == NULL || (gsize) (ff - data) + 1 >= length)
+                return FALSE;
+              i = ff - data;
+              if (data[i + 1] == 0x00 || (data[i + 1] >= 0xd0 && data[i + 1] <= 0xd7))
+                i += 2;
+              else
+                break;
+            }
+        }
+    }
+  return FALSE;
+}
+
+/* The PNG loader also returns a cut-off image without complaint: walk the
+ * chunks to IEND. */
+static gboolean
+png_is_complete (const guint8 *data, gsize length)
+{
+  gsize i = 8;
+
+  while (i + 8 <= length)
+    {
+      guint64 chunk = (guint64) data[i] << 24 | data[i + 1] << 16 | data[i + 2] << 8 | data[i + 3];
+
+      if (memcmp (data + i + 4, "IEND", 4) == 0)
+        return TRUE;
+      i += 12 + chunk;
+    }
+  return FALSE;
+}
+
+/* A RIFF container states its own length. */
+static gboolean
+webp_is_complete (const guint8 *data, gsize length)
+{
+  guint64 riff;
+
+  if (length < 12)
+    return FALSE;
+  riff = (guint64) data[4] | data[5] << 8 | data[6] << 16 | (guint64) data[7] << 24;
+  return riff + 8 <= length;
+}
+
+static gboolean
+is_complete (const char *format_name, const guint8 *data, gsize length)
+{
+  if (g_str_equal (format_name, "jpeg"))
+    return jpeg_is_complete (data, length);
+  if (g_str_equal (format_name, "png"))
+    return png_is_complete (data, length);
+  if (g_str_equal (format_name, "webp"))
+    return webp_is_complete (data, length);
+  return TRUE;
+}
+
+static GdkPixbuf *
+decode_full (LoadData *data, const char *format_name, GError **error)
+{
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GdkPixbufLoader) loader = NULL;
+  g_autoptr (GError) local_error = NULL;
+  GdkPixbuf *pixbuf;
+
+  mapped = g_mapped_file_new (data->path, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_NOT_FOUND,
+                   _ ("The image cannot be read: %s"), local_error->message);
+      return NULL;
+    }
+  if (!is_complete (format_name, (const guint8 *) g_mapped_file_get_contents (mapped),
+                    g_mapped_file_get_length (mapped)))
+    {
+      g_set_error_literal (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_CORRUPT,
+                           _ ("The image file is damaged or incomplete: its data ends early"));
+      return NULL;
+    }
+  loader = gdk_pixbuf_loader_new_with_type (format_name, &local_error);
+  if (loader != NULL &&
+      gdk_pixbuf_loader_write (loader, (const guchar *) g_mapped_file_get_contents (mapped),
+                               g_mapped_file_get_length (mapped), &local_error) &&
+      gdk_pixbuf_loader_close (loader, &local_error) &&
+      (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) != NULL)
+    return g_object_ref (pixbuf);
+
+  if (loader != NULL)
+    gdk_pixbuf_loader_close (loader, NULL);
+  g_set_error (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_CORRUPT,
+               _ ("The image file is damaged or incomplete: %s"),
+               local_error != NULL ? local_error->message : _ ("no image in it"));
+  return NULL;
+}
+
+static void
+preview_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+}
+
+static void
+load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkPixbuf) decoded = NULL;
+  g_autoptr (GdkPixbuf) level = NULL;
+  const char *format_name = NULL;
+  int width, height;
+
+  if (!check_file (data, &format_name, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_str_equal (format_name, "jpeg") &&
+      (guint64) data->file_width * data->file_height >= PREVIEW_MIN_PIXELS)
+    {
+      g_autoptr (GTask) preview = g_task_new (NULL, cancellable, preview_done, NULL);
+
+      g_task_set_task_data (preview, load_data_ref (data), (GDestroyNotify) load_data_unref);
+      g_task_run_in_thread (preview, preview_thread);
+    }
+
+  decoded = decode_full (data, format_name, &error);
+  if (decoded == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  level = gdk_pixbuf_apply_embedded_orientation (decoded);
+  g_clear_object (&decoded);
+  width = gdk_pixbuf_get_width (level);
+  height = gdk_pixbuf_get_height (level);
+  deliver (data, 0, level, width, height);
+
+  for (guint n = 1;
+       MAX (gdk_pixbuf_get_width (level), gdk_pixbuf_get_height (level)) > COARSEST_SIDE; n++)
+    {
+      GdkPixbuf *next;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      next = gdk_pixbuf_scale_simple (level, MAX (1, (gdk_pixbuf_get_width (level) + 1) / 2),
+                                      MAX (1, (gdk_pixbuf_get_height (level) + 1) / 2),
+                                      GDK_INTERP_BILINEAR);
+      if (next == NULL)
+        break;
+      g_object_unref (level);
+      level = next;
+      deliver (data, n, level, width, height);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+fl_image_loader_class_init (FlImageLoaderClass *klass)
+{
+  /* (guint level, GdkPixbuf *pixbuf, int image_width, int image_height):
+   * the image size is that of level 0, after EXIF orientation. */
+  signals[LEVEL_READY] =
+    g_signal_new ("level-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, G_TYPE_UINT, GDK_TYPE_PIXBUF, G_TYPE_INT, G_TYPE_INT);
+}
+
+static void
+fl_image_loader_init (FlImageLoader *self)
+{
+  self->max_pixels = FL_IMAGE_LOADER_DEFAULT_MAX_PIXELS;
+}
+
+FlImageLoader *
+fl_image_loader_new (void)
+{
+  return g_object_new (FL_TYPE_IMAGE_LOADER, NULL);
+}
+
+void
+fl_image_loader_set_max_pixels (FlImageLoader *self, guint64 max_pixels)
+{
+  g_return_if_fail (FL_IS_IMAGE_LOADER (self));
+  self->max_pixels = max_pixels;
+}
+
+guint64
+fl_image_loader_get_max_pixels (FlImageLoader *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_LOADER (self), 0);
+  return self->max_pixels;
+}
+
+void
+fl_image_loader_load_async (FlImageLoader *self, GFile *file, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  LoadData *data;
+
+  g_return_if_fail (FL_IS_IMAGE_LOADER (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fl_image_loader_load_async);
+
+  data = g_new0 (LoadData, 1);
+  g_atomic_ref_count_init (&data->ref_count);
+  data->loader = g_object_ref (self);
+  data->context = g_main_context_ref_thread_default ();
+  data->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  data->path = g_file_get_path (file);
+  g_mutex_init (&data->mutex);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_unref);
+
+  if (data->path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_task_return_new_error (task, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_NOT_FOUND,
+                               _ ("Only local images can be opened, not %s"), uri);
+      return;
+    }
+  g_task_run_in_thread (task, load_thread);
+}
+
+gboolean
+fl_image_loader_load_finish (FlImageLoader *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_LOADER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "TestImageLoader"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/resource.h>
+
+#include "fl-image-loader.h"
+#include "test-image-util.h"
+
+typedef struct
+{
+  GMainLoop *loop;
+  GPtrArray *levels;
+  guint level_numbers[32];
+  int width;
+  int height;
+  gboolean done;
+  gboolean ok;
+  GError *error;
+} LoadResult;
+
+static void
+on_level_ready (FlImageLoader *loader, guint level, GdkPixbuf *pixbuf, int width, int height,
+                LoadResult *result)
+{
+  g_assert_cmpuint (result->levels->len, <, G_N_ELEMENTS (result->level_numbers));
+  result->level_numbers[result->levels->len] = level;
+  g_ptr_array_add (result->levels, g_object_ref (pixbuf));
+  result->width = width;
+  result->height = height;
+}
+
+static void
+on_loaded (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  LoadResult *result = user_data;
+
+  result->ok = fl_image_loader_load_finish (FL_IMAGE_LOADER (source), res, &result->error);
+  result->done = TRUE;
+}
+
+static void
+load_result_clear (LoadResult *result)
+{
+  g_clear_pointer (&result->levels, g_ptr_array_unref);
+  g_clear_error (&result->error);
+}
+
+static void
+load (const char *path, LoadResult *result)
+{
+  g_autoptr (FlImageLoader) loader = fl_image_loader_new ();
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  memset (result, 0, sizeof *result);
+  result->levels = g_ptr_array_new_with_free_func (g_object_unref);
+  g_signal_connect (loader, "level-ready", G_CALLBACK (on_level_ready), result);
+  fl_image_loader_load_async (loader, file, NULL, on_loaded, result);
+  while (!result->done)
+    g_main_context_iteration (NULL, TRUE);
+  /* Let queued deliveries arrive. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static GdkPixbuf *
+find_level (LoadResult *result, guint level)
+{
+  for (guint i = 0; i < result->levels->len; i++)
+    if (result->level_numbers[i] == level)
+      return g_ptr_array_index (result->levels, i);
+  return NULL;
+}
+
+static void
+test_large_jpeg_gives_preview_and_pyramid (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-image-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "big.jpg", NULL);
+  g_autoptr (GdkPixbuf) source = fl_test_make_pattern (3000, 2000, FALSE);
+  LoadResult result;
+  GdkPixbuf *level;
+
+  g_assert_true (gdk_pixbuf_save (source, path, "jpeg", NULL, "quality", "90", NULL));
+  load (path, &result);
+  g_assert_no_error (result.error);
+  g_assert_true (result.ok);
+  g_assert_cmpint (result.width, ==, 3000);
+  g_assert_cmpint (result.height, ==, 2000);
+  level = find_level (&result, 0);
+  g_assert_nonnull (level);
+  g_assert_cmpint (gdk_pixbuf_get_width (level), ==, 3000);
+  g_assert_cmpint (gdk_pixbuf_get_height (level), ==, 2000);
+  /* 3000 -> 1500 -> 750: two coarser levels, and the 1/8 preview. */
+  g_assert_nonnull (find_level (&result, 1));
+  g_assert_cmpint (gdk_pixbuf_get_width (find_level (&result, 1)), ==, 1500);
+  g_assert_nonnull (find_level (&result, 2));
+  g_assert_cmpint (gdk_pixbuf_get_width (find_level (&result, 2)), ==, 750);
+  level = find_level (&result, 3);
+  g_assert_nonnull (level);
+  g_assert_cmpint (gdk_pixbuf_get_width (level), ==, 375);
+  g_assert_cmpint (gdk_pixbuf_get_height (level), ==, 250);
+  load_result_clear (&result);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+check_rotated (const char *path, int width, int height)
+{
+  LoadResult result;
+  GdkPixbuf *full;
+  guint8 r, g, b;
+
+  load (path, &result);
+  g_assert_no_error (result.error);
+  /* Orientation 6: the camera was turned; the picture is shown turned a
+   * quarter clockwise, so the red left half of the stored image is on top. */
+  g_assert_cmpint (result.width, ==, height);
+  g_assert_cmpint (result.height, ==, width);
+  for (guint i = 0; i < result.levels->len; i++)
+    {
+      GdkPixbuf *level = g_ptr_array_index (result.levels, i);
+
+      g_assert_cmpint (gdk_pixbuf_get_height (level), >, gdk_pixbuf_get_width (level));
+    }
+  full = find_level (&result, 0);
+  g_assert_nonnull (full);
+  g_assert_cmpint (gdk_pixbuf_get_width (full), ==, height);
+  g_assert_cmpint (gdk_pixbuf_get_height (full), ==, width);
+  fl_test_pixel (full, height / 2, width / 8, &r, &g, &b);
+  g_assert_cmpint (r, >, b + 100);
+  fl_test_pixel (full, height / 2, width * 7 / 8, &r, &g, &b);
+  g_assert_cmpint (b, >, r + 100);
+  load_result_clear (&result);
+}
+
+static void
+test_exif_orientation_applied (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-image-XXXXXX", NULL);
+  g_autofree char *small = g_build_filename (dir, "small.jpg", NULL);
+  g_autofree char *large = g_build_filename (dir, "large.jpg", NULL);
+
+  fl_test_write_rotated_jpeg (small, 120, 60, 6);
+  check_rotated (small, 120, 60);
+  /* Large enough for the quick 1/8 decode, which must turn too. */
+  fl_test_write_rotated_jpeg (large, 3200, 1600, 6);
+  check_rotated (large, 3200, 1600);
+  g_unlink (small);
+  g_unlink (large);
+  g_rmdir (dir);
+}
+
+static void
+test_formats_open (void)
+{
+  const char *formats[] = { "png", "jpeg", "tiff", "webp" };
+  g_autofree char *dir = g_dir_make_tmp ("fl-image-XXXXXX", NULL);
+  g_autoptr (GdkPixbuf) source = fl_test_make_pattern (64, 48, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, formats[i], NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GdkPixbuf) opaque = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 48);
+      LoadResult result;
+      guint8 r, g, b;
+
+      gdk_pixbuf_composite_color (source, opaque, 0, 0, 64, 48, 0, 0, 1, 1, GDK_INTERP_NEAREST, 255,
+                                  0, 0, 8, 0xffffff, 0xffffff);
+      if (!gdk_pixbuf_save (g_str_equal (formats[i], "jpeg") ? opaque : source, path, formats[i],
+                            &error, NULL))
+        g_error ("cannot write a %s test image: %s", formats[i], error->message);
+      load (path, &result);
+      g_assert_no_error (result.error);
+      g_assert_true (result.ok);
+      g_assert_cmpint (result.width, ==, 64);
+      g_assert_cmpint (result.height, ==, 48);
+      fl_test_pixel (find_level (&result, 0), 4, 4, &r, &g, &b);
+      g_assert_cmpint (r, >, 200);
+      g_assert_cmpint (g, <, 60);
+      load_result_clear (&result);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+assert_refused (const char *path, FlImageLoaderError code, const char *expected)
+{
+  LoadResult result;
+
+  load (path, &result);
+  g_assert_false (result.ok);
+  g_assert_error (result.error, FL_IMAGE_LOADER_ERROR, (int) code);
+  g_test_message ("%s: %s", path, result.error->message);
+  if (expected != NULL)
+    g_assert_nonnull (strstr (result.error->message, expected));
+  g_assert_cmpuint (result.levels->len, ==, 0);
+  load_result_clear (&result);
+}
+
+static void
+test_truncated_and_corrupt_refused (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-image-XXXXXX", NULL);
+  g_autoptr (GdkPixbuf) source = fl_test_make_pattern (400, 300, FALSE);
+  const char *formats[] = { "jpeg", "png" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *whole = g_build_filename (dir, formats[i], NULL);
+      g_autofree char *cut = g_strconcat (whole, "-cut", NULL);
+      g_autofree char *garbled = g_strconcat (whole, "-garbled", NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      g_assert_true (gdk_pixbuf_save (source, whole, formats[i], NULL, NULL));
+      g_assert_true (g_file_get_contents (whole, &contents, &length, NULL));
+      g_assert_true (g_file_set_contents (cut, contents, length / 2, NULL));
+      assert_refused (cut, FL_IMAGE_LOADER_ERROR_CORRUPT, "damaged or incomplete");
+      /* Keep the header, scramble the rest. */
+      for (gsize j = 64; j < length; j++)
+        contents[j] = (char) (j * 7919 + 13);
+      g_assert_true (g_file_set_contents (garbled, contents, length, NULL));
+      assert_refused (garbled, FL_IMAGE_LOADER_ERROR_CORRUPT, NULL);
+      g_unlink (whole);
+      g_unlink (cut);
+      g_unlink (garbled);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_decompression_bomb_refused (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-image-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bomb.png", NULL);
+  struct rusage usage;
+  GStatBuf st;
+
+  fl_test_write_png_bomb (path, 60000, 60000);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_test_message ("bomb file: %" G_GINT64_FORMAT " bytes", (gint64) st.st_size);
+  g_assert_cmpint (st.st_size, <, 64 * 1024);
+  assert_refused (path, FL_IMAGE_LOADER_ERROR_TOO_LARGE, "60000 × 60000");
+  /* Nothing near the 3.6 GB of pixels was ever allocated. */
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+  g_assert_cmpint (usage.ru_maxrss, <, 512 * 1024);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_unsupported_refused (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-image-XXXXXX", NULL);
+  g_autofree char *bmp = g_build_filename (dir, "image.bmp", NULL);
+  g_autofree char *text = g_build_filename (dir, "notes.jpg", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.png", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.png", NULL);
+  g_autoptr (GdkPixbuf) source = fl_test_make_pattern (16, 16, FALSE);
+
+  g_assert_true (gdk_pixbuf_save (source, bmp, "bmp", NULL, NULL));
+  assert_refused (bmp, FL_IMAGE_LOADER_ERROR_UNSUPPORTED, "bmp");
+  g_assert_true (g_file_set_contents (text, "these are not pixels\n", -1, NULL));
+  assert_refused (text, FL_IMAGE_LOADER_ERROR_UNSUPPORTED, "supported format");
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  assert_refused (empty, FL_IMAGE_LOADER_ERROR_CORRUPT, "empty");
+  assert_refused (missing, FL_IMAGE_LOADER_ERROR_NOT_FOUND, NULL);
+  g_unlink (bmp);
+  g_unlink (text);
+  g_unlink (empty);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/image/loader/large-jpeg-gives-preview-and-pyramid",
+                   test_large_jpeg_gives_preview_and_pyramid);
+  g_test_add_func ("/image/loader/exif-orientation-applied", test_exif_orientation_applied);
+  g_test_add_func ("/image/loader/png-jpeg-tiff-webp-open", test_formats_open);
+  g_test_add_func ("/image/loader/truncated-and-corrupt-refused",
+                   test_truncated_and_corrupt_refused);
+  g_test_add_func ("/image/loader/decompression-bomb-refused-before-decoding",
+                   test_decompression_bomb_refused);
+  g_test_add_func ("/image/loader/unsupported-empty-missing-refused", test_unsupported_refused);
+  return g_test_run ();
+}

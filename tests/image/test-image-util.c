@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "TestImageUtil"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "test-image-util.h"
+
+/* Left half red, right half blue, with a dark grid every 32 pixels. */
+GdkPixbuf *
+fl_test_make_pattern (int width, int height, gboolean alpha)
+{
+  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, width, height);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int channels = gdk_pixbuf_get_n_channels (pixbuf);
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = pixels + (gsize) y * stride + (gsize) x * channels;
+        gboolean line = (x % 32 == 31 || y % 32 == 31) && x > 8 && y > 8;
+
+        p[0] = line ? 60 : (x < width / 2 ? 255 : 0);
+        p[1] = line ? 60 : 0;
+        p[2] = line ? 60 : (x < width / 2 ? 0 : 255);
+        if (alpha)
+          p[3] = 255;
+      }
+  return pixbuf;
+}
+
+void
+fl_test_pixel (GdkPixbuf *pixbuf, int x, int y, guint8 *r, guint8 *g, guint8 *b)
+{
+  const guint8 *p;
+
+  g_assert_nonnull (pixbuf);
+  g_assert_cmpint (x, <, gdk_pixbuf_get_width (pixbuf));
+  g_assert_cmpint (y, <, gdk_pixbuf_get_height (pixbuf));
+  p = gdk_pixbuf_read_pixels (pixbuf) + (gsize) y * gdk_pixbuf_get_rowstride (pixbuf) +
+      (gsize) x * gdk_pixbuf_get_n_channels (pixbuf);
+  *r = p[0];
+  *g = p[1];
+  *b = p[2];
+}
+
+/* Saves the pattern as a JPEG and adds an EXIF APP1 segment, as a camera
+ * would, holding only the Orientation tag (0x0112). */
+void
+fl_test_write_rotated_jpeg (const char *path, int width, int height, guint orientation)
+{
+  static const guint8 app1_head[] = {
+    0xff, 0xe1, 0x00, 34,              /* APP1, length 34 */
+    'E',  'x',  'i',  'f', 0, 0,       /* EXIF header */
+    'M',  'M',  0,    42,  0, 0, 0, 8, /* big-endian TIFF, IFD at 8 */
+    0,    1,                           /* one entry */
+    0x01, 0x12, 0,    3,   0, 0, 0, 1, /* Orientation, SHORT, count 1 */
+  };
+  g_autoptr (GdkPixbuf) pixbuf = fl_test_make_pattern (width, height, FALSE);
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *jpeg = NULL;
+  gsize length;
+  guint8 value[8] = { 0, (guint8) orientation, 0, 0, 0, 0, 0, 0 };
+
+  g_assert_true (
+    gdk_pixbuf_save_to_buffer (pixbuf, &jpeg, &length, "jpeg", &error, "quality", "95", NULL));
+  g_assert_no_error (error);
+  g_assert_cmpuint ((guint8) jpeg[0], ==, 0xff);
+  g_assert_cmpuint ((guint8) jpeg[1], ==, 0xd8);
+  g_byte_array_append (out, (const guint8 *) jpeg, 2);
+  g_byte_array_append (out, app1_head, sizeof app1_head);
+  /* the value (padded to 4 bytes), then no next IFD */
+  g_byte_array_append (out, value, sizeof value);
+  g_byte_array_append (out, (const guint8 *) jpeg + 2, length - 2);
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
+  g_assert_no_error (error);
+}
+
+static guint32
+crc32_update (guint32 crc, const guint8 *data, gsize length)
+{
+  crc = ~crc;
+  for (gsize i = 0; i < length; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+    }
+  return ~crc;
+}
+
+static void
+put_be32 (GByteArray *out, guint32 value)
+{
+  guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
+
+  g_byte_array_append (out, bytes, 4);
+}
+
+static void
+put_chunk (GByteArray *out, const char *type, const guint8 *data, gsize length)
+{
+  guint32 crc;
+
+  put_be32 (out, length);
+  g_byte_array_append (out, (const guint8 *) type, 4);
+  if (length > 0)
+    g_byte_array_append (out, data, length);
+  crc = crc32_update (0, (const guint8 *) type, 4);
+  crc = crc32_update (crc, data, length);
+  put_be32 (out, crc);
+}
+
+/* A PNG that claims width x height grey pixels in a few kilobytes: its
+ * IDAT holds the first rows of zeros, which compress a thousandfold. */
+void
+fl_test_write_png_bomb (const char *path, guint32 width, guint32 height)
+{
+  static const guint8 signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  g_autoptr (GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
+  g_autoptr (GError) error = NULL;
+  gsize raw_length = (gsize) (width + 1) * 200;
+  g_autofree guint8 *raw = g_malloc0 (raw_length);
+  gsize capacity = raw_length / 100 + 1024;
+  g_autofree guint8 *packed = g_malloc (capacity);
+  gsize read, written;
+  guint8 ihdr[13];
+
+  ihdr[0] = width >> 24, ihdr[1] = width >> 16, ihdr[2] = width >> 8, ihdr[3] = width;
+  ihdr[4] = height >> 24, ihdr[5] = height >> 16, ihdr[6] = height >> 8, ihdr[7] = height;
+  ihdr[8] = 8;  /* bit depth */
+  ihdr[9] = 0;  /* greyscale */
+  ihdr[10] = 0; /* deflate */
+  ihdr[11] = 0; /* adaptive filtering */
+  ihdr[12] = 0; /* not interlaced */
+
+  g_assert_cmpint (g_converter_convert (G_CONVERTER (compressor), raw, raw_length, packed, capacity,
+                                        G_CONVERTER_INPUT_AT_END, &read, &written, &error),
+                   ==, G_CONVERTER_FINISHED);
+  g_assert_no_error (error);
+
+  g_byte_array_append (out, signature, sizeof signature);
+  put_chunk (out, "IHDR", ihdr, sizeof ihdr);
+  put_chunk (out, "IDAT", packed, written);
+  put_chunk (out, "IEND", NULL, 0);
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
+  g_assert_no_error (error);
+}
