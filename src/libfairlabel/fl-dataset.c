@@ -268,12 +268,25 @@ typedef struct
   const char *kind; /* NULL: both */
   FlExportFunc export_func;
   FlImportFunc import_func;
+  const char *file_in_folder; /* what to read when given a folder; NULL: the folder */
 } FlFormat;
 
 static const FlFormat formats[] = {
-  { "json", NULL, fl_format_export_json, fl_format_import_json },
-  { "jsonl", NULL, fl_format_export_jsonl, fl_format_import_jsonl },
-  { "folder", NULL, NULL, fl_format_import_folder },
+  { "json", NULL, fl_format_export_json, fl_format_import_json, "tasks.json" },
+  { "jsonl", NULL, fl_format_export_jsonl, fl_format_import_jsonl, "tasks.jsonl" },
+  { "folder", NULL, NULL, fl_format_import_folder, NULL },
+  { "coco", "image", fl_format_export_coco, fl_format_import_coco, "annotations.json" },
+  { "yolo", "image", fl_format_export_yolo, fl_format_import_yolo, NULL },
+  { "voc", "image", fl_format_export_voc, fl_format_import_voc, NULL },
+  { "cvat", "image", fl_format_export_cvat, fl_format_import_cvat, "annotations.xml" },
+  { "label-studio", NULL, fl_format_export_label_studio, fl_format_import_label_studio,
+    "tasks.json" },
+  { "srt", "audio", fl_format_export_srt, fl_format_import_srt, NULL },
+  { "vtt", "audio", fl_format_export_vtt, fl_format_import_vtt, NULL },
+  { "txt", "audio", fl_format_export_txt, fl_format_import_txt, NULL },
+  { "asr-manifest", "audio", fl_format_export_asr_manifest, fl_format_import_asr_manifest,
+    "manifest.jsonl" },
+  { "segments", "audio", fl_format_export_segments, fl_format_import_segments, NULL },
 };
 
 static const FlFormat *
@@ -490,6 +503,89 @@ fl_format_append_number (GString *out, double value)
 }
 
 void
+fl_format_append_json_string (GString *out, const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, c);
+        }
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, c);
+    }
+  g_string_append_c (out, '"');
+}
+
+const char *
+fl_format_shape_string (JsonObject *shape, const char *member)
+{
+  return json_object_get_string_member_with_default (shape, member, "");
+}
+
+double
+fl_format_shape_number (JsonObject *shape, const char *member)
+{
+  JsonNode *n = json_object_get_member (shape, member);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
+    return 0;
+  if (json_node_get_value_type (n) == G_TYPE_INT64 || json_node_get_value_type (n) == G_TYPE_DOUBLE)
+    return json_node_get_double (n);
+  return 0;
+}
+
+double *
+fl_format_shape_points (JsonObject *shape, guint *n_points)
+{
+  JsonArray *pts = fl_json_get_array (shape, "points");
+  guint n = pts ? json_array_get_length (pts) : 0;
+  double *xy = g_new0 (double, 2 * n + 2);
+
+  for (guint k = 0; k < n; k++)
+    {
+      JsonNode *pn = json_array_get_element (pts, k);
+      JsonArray *pt = JSON_NODE_HOLDS_ARRAY (pn) ? json_node_get_array (pn) : NULL;
+
+      if (pt != NULL && json_array_get_length (pt) >= 2)
+        {
+          xy[2 * k] = json_array_get_double_element (pt, 0);
+          xy[2 * k + 1] = json_array_get_double_element (pt, 1);
+        }
+    }
+  *n_points = n;
+  return xy;
+}
+
+void
+fl_format_append_attributes_json (GString *out, JsonObject *shape)
+{
+  JsonNode *attrs = json_object_get_member (shape, "attributes");
+  g_autoptr (JsonGenerator) gen = NULL;
+
+  if (attrs == NULL || !JSON_NODE_HOLDS_OBJECT (attrs))
+    {
+      g_string_append (out, "{}");
+      return;
+    }
+  gen = json_generator_new ();
+  json_generator_set_root (gen, attrs);
+  json_generator_to_gstring (gen, out);
+}
+
+void
 fl_format_append_xml_escaped (GString *out, const char *text)
 {
   for (const char *p = text; p != NULL && *p != '\0'; p++)
@@ -661,6 +757,10 @@ fl_dataset_export (FlDataset *ds, const char *format, const char *out_dir, GErro
                    out_dir, g_strerror (saved));
       return FALSE;
     }
+
+  for (guint i = 0; i < ds->items->len; i++)
+    if (!fl_format_check_result (ds, g_ptr_array_index (ds->items, i), error))
+      return FALSE;
 
   ctx.ds = ds;
   ctx.out_dir = g_strdup (out_dir);
@@ -839,6 +939,19 @@ detect_folder_format (FlImportContext *ctx, const char *dir, char **format_path,
         by_ext = "vtt";
       else if (has_suffix_ci (name, ".xml") && by_ext == NULL)
         by_ext = "voc";
+      else if (has_suffix_ci (name, ".txt") && by_ext == NULL)
+        {
+          /* Transcripts with timestamps start with "[00:". */
+          g_autofree char *p = g_build_filename (dir, name, NULL);
+          g_autoptr (GFile) file = g_file_new_for_path (p);
+          g_autoptr (GFileInputStream) in = g_file_read (file, NULL, NULL);
+          char head[4] = { 0 };
+
+          if (in != NULL &&
+              g_input_stream_read (G_INPUT_STREAM (in), head, sizeof head, NULL, NULL) == 4 &&
+              head[0] == '[' && g_ascii_isdigit (head[1]) && g_ascii_isdigit (head[2]))
+            by_ext = "txt";
+        }
     }
   if (by_ext != NULL)
     {
@@ -912,6 +1025,23 @@ fl_dataset_import (const char *path, const char *format, FlImportReport **report
                    "Unknown import format “%s” (known: %s)", format, known);
       g_free (ctx.root);
       return NULL;
+    }
+  if (is_dir && fmt->file_in_folder != NULL && g_strcmp0 (format_path, canonical) == 0)
+    {
+      g_autofree char *inner = g_build_filename (canonical, fmt->file_in_folder, NULL);
+
+      if (!g_file_test (inner, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_WRONG_FORMAT,
+                       "The folder %s has no %s; name the file to import", path,
+                       fmt->file_in_folder);
+          g_free (ctx.root);
+          if (report != NULL)
+            *report = g_steal_pointer (&rep);
+          return NULL;
+        }
+      g_free (format_path);
+      format_path = g_steal_pointer (&inner);
     }
   rep->format = g_strdup (fmt->name);
   if (fmt->kind != NULL)
@@ -1008,7 +1138,7 @@ JsonNode *
 fl_format_load_json (FlImportContext *ctx, const char *path, GError **error)
 {
   g_autofree char *text = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
   gsize len = 0;
 
   if (!fl_format_read_text (ctx, path, &text, &len, error))
@@ -1270,7 +1400,7 @@ fl_result_image_new (int width, int height)
 JsonObject *
 fl_result_add_shape (JsonObject *result, const char *type, const char *label)
 {
-  JsonArray *shapes = json_object_get_array_member (result, "shapes");
+  JsonArray *shapes = fl_json_get_array (result, "shapes");
   JsonObject *shape = json_object_new ();
   g_autofree char *id = g_strdup_printf ("s%u", json_array_get_length (shapes) + 1);
 
@@ -1284,7 +1414,7 @@ fl_result_add_shape (JsonObject *result, const char *type, const char *label)
 void
 fl_result_add_tag (JsonObject *result, const char *tag)
 {
-  JsonArray *tags = json_object_get_array_member (result, "tags");
+  JsonArray *tags = fl_json_get_array (result, "tags");
 
   for (guint i = 0; i < json_array_get_length (tags); i++)
     if (g_strcmp0 (json_array_get_string_element (tags, i), tag) == 0)
@@ -1307,7 +1437,7 @@ void
 fl_result_add_segment (JsonObject *result, double start, double end, const char *speaker,
                        const char *text)
 {
-  JsonArray *segments = json_object_get_array_member (result, "segments");
+  JsonArray *segments = fl_json_get_array (result, "segments");
   JsonObject *seg = json_object_new ();
 
   json_object_set_double_member (seg, "start", start);
@@ -1380,9 +1510,9 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
 
   if (g_strcmp0 (kind, "image") == 0)
     {
-      JsonObject *image = json_object_get_object_member (in, "image");
-      JsonArray *shapes = json_object_get_array_member (in, "shapes");
-      JsonArray *tags = json_object_get_array_member (in, "tags");
+      JsonObject *image = fl_json_get_object (in, "image");
+      JsonArray *shapes = fl_json_get_array (in, "shapes");
+      JsonArray *tags = fl_json_get_array (in, "tags");
       double w = 0, h = 0;
 
       if (image != NULL)
@@ -1408,7 +1538,7 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
             ok = number_member (s, "x", &x) && number_member (s, "y", &y);
           else if (g_str_equal (type, "polygon"))
             {
-              JsonArray *pts = json_object_get_array_member (s, "points");
+              JsonArray *pts = fl_json_get_array (s, "points");
 
               ok = pts != NULL && json_array_get_length (pts) >= 3;
               for (guint k = 0; ok && k < json_array_get_length (pts); k++)
@@ -1417,8 +1547,8 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
                   JsonArray *pt = JSON_NODE_HOLDS_ARRAY (pn) ? json_node_get_array (pn) : NULL;
 
                   ok = pt != NULL && json_array_get_length (pt) == 2 &&
-                       JSON_NODE_HOLDS_VALUE (json_array_get_element (pt, 0)) &&
-                       JSON_NODE_HOLDS_VALUE (json_array_get_element (pt, 1));
+                       isfinite (fl_json_array_double (pt, 0)) &&
+                       isfinite (fl_json_array_double (pt, 1));
                 }
             }
           if (!ok)
@@ -1429,13 +1559,12 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
                                     i + 1);
               continue;
             }
-          json_array_add_element (json_object_get_array_member (out, "shapes"),
-                                  json_node_copy (sn));
+          json_array_add_element (fl_json_get_array (out, "shapes"), json_node_copy (sn));
           (void) label;
         }
       for (guint i = 0; tags != NULL && i < json_array_get_length (tags); i++)
         {
-          const char *tag = json_array_get_string_element (tags, i);
+          const char *tag = fl_json_array_string (tags, i);
 
           if (tag != NULL)
             fl_result_add_tag (out, tag);
@@ -1443,7 +1572,7 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
     }
   else if (g_strcmp0 (kind, "audio") == 0)
     {
-      JsonArray *segments = json_object_get_array_member (in, "segments");
+      JsonArray *segments = fl_json_get_array (in, "segments");
       double duration = 0;
 
       number_member (in, "duration", &duration);
@@ -1483,12 +1612,122 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
   return json_node_init_object (json_node_alloc (), out);
 }
 
+static gboolean
+check_failed (FlDatasetItem *item, GError **error, const char *what)
+{
+  g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID,
+               "Task %s (%s) has a result that cannot be exported: %s",
+               item->task_id ? item->task_id : "?", item->asset_name ? item->asset_name : "?",
+               what);
+  return FALSE;
+}
+
+gboolean
+fl_format_check_result (FlDataset *ds, FlDatasetItem *item, GError **error)
+{
+  JsonObject *result;
+  JsonArray *list;
+  const char *kind;
+
+  if (item->result == NULL || JSON_NODE_HOLDS_NULL (item->result))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (item->result))
+    return check_failed (item, error, "not a JSON object");
+  result = json_node_get_object (item->result);
+  kind = json_object_get_string_member_with_default (result, "kind", NULL);
+  if (g_strcmp0 (kind, ds->kind) != 0)
+    return check_failed (item, error, "its kind is not the project's");
+
+  if (g_str_equal (kind, "image"))
+    {
+      JsonNode *shapes = json_object_get_member (result, "shapes");
+      JsonNode *tags = json_object_get_member (result, "tags");
+
+      if (shapes != NULL && !JSON_NODE_HOLDS_ARRAY (shapes))
+        return check_failed (item, error, "shapes is not a list");
+      if (tags != NULL && !JSON_NODE_HOLDS_ARRAY (tags))
+        return check_failed (item, error, "tags is not a list");
+      list = tags ? json_node_get_array (tags) : NULL;
+      for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+        if (fl_json_array_string (list, i) == NULL)
+          return check_failed (item, error, "a tag is not text");
+      list = shapes ? json_node_get_array (shapes) : NULL;
+      for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+        {
+          JsonNode *sn = json_array_get_element (list, i);
+          JsonObject *s = JSON_NODE_HOLDS_OBJECT (sn) ? json_node_get_object (sn) : NULL;
+          const char *type = s ? json_object_get_string_member_with_default (s, "type", "") : "";
+          JsonNode *label = s ? json_object_get_member (s, "label") : NULL;
+          JsonNode *attrs = s ? json_object_get_member (s, "attributes") : NULL;
+          double v;
+          gboolean ok;
+
+          if (s == NULL)
+            return check_failed (item, error, "a shape is not an object");
+          if (label != NULL &&
+              (!JSON_NODE_HOLDS_VALUE (label) || json_node_get_value_type (label) != G_TYPE_STRING))
+            return check_failed (item, error, "a shape's label is not text");
+          if (attrs != NULL && !JSON_NODE_HOLDS_OBJECT (attrs))
+            return check_failed (item, error, "a shape's attributes are not an object");
+          if (g_str_equal (type, "box"))
+            ok = number_member (s, "x", &v) && number_member (s, "y", &v) &&
+                 number_member (s, "width", &v) && number_member (s, "height", &v);
+          else if (g_str_equal (type, "point"))
+            ok = number_member (s, "x", &v) && number_member (s, "y", &v);
+          else if (g_str_equal (type, "polygon"))
+            {
+              JsonArray *pts = fl_json_get_array (s, "points");
+
+              ok = pts != NULL;
+              for (guint k = 0; ok && k < json_array_get_length (pts); k++)
+                {
+                  JsonArray *pt = fl_json_array_array (pts, k);
+
+                  ok = pt != NULL && json_array_get_length (pt) == 2 &&
+                       isfinite (fl_json_array_double (pt, 0)) &&
+                       isfinite (fl_json_array_double (pt, 1));
+                }
+            }
+          else
+            return check_failed (item, error, "a shape is not a box, polygon or point");
+          if (!ok)
+            return check_failed (item, error, "a shape's coordinates are not numbers");
+        }
+    }
+  else
+    {
+      JsonNode *segs = json_object_get_member (result, "segments");
+
+      if (segs != NULL && !JSON_NODE_HOLDS_ARRAY (segs))
+        return check_failed (item, error, "segments is not a list");
+      list = segs ? json_node_get_array (segs) : NULL;
+      for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+        {
+          JsonNode *sn = json_array_get_element (list, i);
+          JsonObject *s = JSON_NODE_HOLDS_OBJECT (sn) ? json_node_get_object (sn) : NULL;
+          JsonNode *speaker = s ? json_object_get_member (s, "speaker") : NULL;
+          JsonNode *text = s ? json_object_get_member (s, "text") : NULL;
+          double v;
+
+          if (s == NULL || !number_member (s, "start", &v) || !number_member (s, "end", &v))
+            return check_failed (item, error, "a segment has no numeric start and end");
+          if ((speaker != NULL && !JSON_NODE_HOLDS_NULL (speaker) &&
+               (!JSON_NODE_HOLDS_VALUE (speaker) ||
+                json_node_get_value_type (speaker) != G_TYPE_STRING)) ||
+              (text != NULL &&
+               (!JSON_NODE_HOLDS_VALUE (text) || json_node_get_value_type (text) != G_TYPE_STRING)))
+            return check_failed (item, error, "a segment's speaker or text is not text");
+        }
+    }
+  return TRUE;
+}
+
 GPtrArray *
 fl_format_collect_labels (FlDataset *ds)
 {
   GPtrArray *labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonArray *classes = json_object_get_array_member (ds->label_config, "classes");
+  JsonArray *classes = fl_json_get_array (ds->label_config, "classes");
 
   for (guint i = 0; classes != NULL && i < json_array_get_length (classes); i++)
     {
@@ -1528,7 +1767,7 @@ fl_format_collect_labels (FlDataset *ds)
 static void
 complete_name_list (JsonObject *config, const char *member, gboolean as_objects, GPtrArray *names)
 {
-  JsonArray *list = json_object_get_array_member (config, member);
+  JsonArray *list = fl_json_get_array (config, member);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
@@ -1601,7 +1840,7 @@ fl_format_image_size (FlDatasetItem *item, int *width, int *height)
   JsonObject *image = NULL;
 
   if (item->result != NULL && JSON_NODE_HOLDS_OBJECT (item->result))
-    image = json_object_get_object_member (json_node_get_object (item->result), "image");
+    image = fl_json_get_object (json_node_get_object (item->result), "image");
   *width = image ? (int) json_object_get_int_member_with_default (image, "width", 0) : 0;
   *height = image ? (int) json_object_get_int_member_with_default (image, "height", 0) : 0;
   if (*width > 0 && *height > 0)

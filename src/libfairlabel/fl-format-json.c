@@ -254,7 +254,7 @@ read_task (TaskListReader *r, JsonNode *element, guint line)
   item->asset_sha256 = g_strdup (json_object_get_string_member_with_default (task, "sha256", NULL));
   if (json_object_has_member (task, "data") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (task, "data")))
-    item->data = json_object_ref (json_object_get_object_member (task, "data"));
+    item->data = json_object_ref (fl_json_get_object (task, "data"));
   result = json_object_get_member (task, "result");
   if (result == NULL)
     result = json_object_get_member (task, "pre_annotation");
@@ -267,7 +267,7 @@ read_task (TaskListReader *r, JsonNode *element, guint line)
   if (json_object_has_member (task, "reward") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (task, "reward")))
     {
-      JsonObject *reward = json_object_get_object_member (task, "reward");
+      JsonObject *reward = fl_json_get_object (task, "reward");
       const char *currency = json_object_get_string_member_with_default (reward, "currency", "");
 
       if (!fl_money_init (&item->reward,
@@ -336,7 +336,7 @@ fl_format_import_jsonl (FlImportContext *ctx, const char *path, GError **error)
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GFileInputStream) in = g_file_read (file, NULL, error);
   g_autoptr (GDataInputStream) data = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
   gboolean ok = TRUE;
   guint line = 0;
 
@@ -584,7 +584,7 @@ stream_array (Reader *r, FlImportContext *ctx, const char *rel, const char *key,
               FlJsonElementFunc func, gpointer user_data, gboolean *stopped, GError **error)
 {
   g_autoptr (GString) text = g_string_new (NULL);
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
 
   if (reader_skip_ws (r) == ']')
     {
@@ -696,7 +696,7 @@ stream_file (FlImportContext *ctx, const char *path, const char *rel, FlJsonElem
       else
         {
           g_autoptr (GString) text = g_string_new (NULL);
-          g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+          g_autoptr (JsonParser) parser = json_parser_new ();
           g_autoptr (JsonNode) node = NULL;
 
           if (!reader_value (r, text))

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <math.h>
+
 #include <gio/gio.h>
 
 #include "fl-dataset.h"
@@ -8,6 +10,58 @@
 G_BEGIN_DECLS
 
 /* Shared by the fl-format-*.c readers and writers; not public API. */
+
+/* Members that may be missing or of another type: NULL, without a critical. */
+static inline JsonArray *
+fl_json_get_array (JsonObject *object, const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static inline JsonObject *
+fl_json_get_object (JsonObject *object, const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static inline const char *
+fl_json_array_string (JsonArray *array, guint index)
+{
+  JsonNode *node =
+    array && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+             json_node_get_value_type (node) == G_TYPE_STRING
+           ? json_node_get_string (node)
+           : NULL;
+}
+
+/* NAN unless the element is a number. */
+static inline double
+fl_json_array_double (JsonArray *array, guint index)
+{
+  JsonNode *node =
+    array && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 &&
+       json_node_get_value_type (node) != G_TYPE_DOUBLE))
+    return NAN;
+  return json_node_get_double (node);
+}
+
+static inline JsonArray *
+fl_json_array_array (JsonArray *array, guint index)
+{
+  JsonNode *node =
+    array && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
 
 typedef struct
 {
@@ -59,6 +113,9 @@ gboolean fl_format_import_segments (FlImportContext *ctx, const char *path, GErr
 
 /* Numbers: the shortest text that reads back as the same double. */
 void fl_format_append_number (GString *out, double value);
+/* JSON string literal with quotes; the writers build JSON text directly so
+ * that numbers come out in their shortest form (JsonGenerator writes %.17g). */
+void fl_format_append_json_string (GString *out, const char *text);
 /* XML text and attribute escaping for the writers. */
 void fl_format_append_xml_escaped (GString *out, const char *text);
 void fl_format_append_csv_field (GString *out, const char *text);
@@ -75,7 +132,15 @@ gboolean fl_format_image_size (FlDatasetItem *item, int *width, int *height);
 /* Seconds of an audio item: result, else item, else the last segment end. */
 double fl_format_audio_duration (FlDatasetItem *item);
 JsonArray *fl_format_result_array (FlDatasetItem *item, const char *member);
+const char *fl_format_shape_string (JsonObject *shape, const char *member);
+double fl_format_shape_number (JsonObject *shape, const char *member);
+/* Points of a polygon shape as x0,y0,x1,y1,...; n_points set. */
+double *fl_format_shape_points (JsonObject *shape, guint *n_points);
+void fl_format_append_attributes_json (GString *out, JsonObject *shape);
 char *fl_format_relative (FlImportContext *ctx, const char *path);
+
+/* Refuses results that do not follow the result contract, naming the task. */
+gboolean fl_format_check_result (FlDataset *ds, FlDatasetItem *item, GError **error);
 
 /* Import helpers */
 gboolean fl_format_read_text (FlImportContext *ctx, const char *path, char **contents,
