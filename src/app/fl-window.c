@@ -82,38 +82,17 @@ fl_window_show_page (FlWindow *self, const char *name)
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
-/* Turns a client error into a sentence that says what to do next. */
+/* FlClient's messages already say what to do; only a rejected token reads
+ * differently here, where the token was just typed in. */
 static char *
 fl_window_describe_connect_error (const char *url, const GError *error)
 {
-  if (error->domain == FL_CLIENT_ERROR)
-    switch ((FlClientError) error->code)
-      {
-        case FL_CLIENT_ERROR_INVALID_URL:
-          return g_strdup_printf (_ ("“%s” is not a server address: %s. Enter a full address "
-                                     "such as https://labels.example.org."),
-                                  url, error->message);
-        case FL_CLIENT_ERROR_TLS_REQUIRED:
-          return g_strdup_printf (_ ("%s Use an https:// address, or allow unencrypted "
-                                     "connections in Preferences."),
-                                  error->message);
-        case FL_CLIENT_ERROR_UNREACHABLE:
-        case FL_CLIENT_ERROR_TIMEOUT:
-          return g_strdup_printf (_ ("Could not reach the server at %s: %s. Check the address "
-                                     "and your network connection."),
-                                  url, error->message);
-        case FL_CLIENT_ERROR_UNAUTHORIZED:
-        case FL_CLIENT_ERROR_FORBIDDEN:
-          return g_strdup_printf (_ ("The server at %s rejected the access token. Check that it "
-                                     "was copied whole, or ask for a new one."),
-                                  url);
-        case FL_CLIENT_ERROR_TLS:
-          return g_strdup_printf (_ ("The secure connection to %s failed: %s"), url,
-                                  error->message);
-        default:
-          break;
-      }
-  return g_strdup_printf (_ ("Could not connect to %s: %s"), url, error->message);
+  if (g_error_matches (error, FL_CLIENT_ERROR, FL_CLIENT_ERROR_UNAUTHORIZED) ||
+      g_error_matches (error, FL_CLIENT_ERROR, FL_CLIENT_ERROR_FORBIDDEN))
+    return g_strdup_printf (_ ("The server at %s rejected the access token. Check that it "
+                               "was copied whole, or ask for a new one."),
+                            url);
+  return g_strdup (error->message);
 }
 
 static void
@@ -179,11 +158,43 @@ store_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+check_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ConnectData) data = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FlEarnings) earnings = NULL;
+  FlWindow *self = data->window;
+
+  earnings = fl_client_get_earnings_finish (FL_CLIENT (source), result, &error);
+  if (earnings == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = fl_window_describe_connect_error (data->url, error);
+      fl_window_connect_failed (data, message, FALSE);
+      return;
+    }
+
+  if (data->flags & CONNECT_REMEMBER)
+    {
+      ConnectData *pending = g_steal_pointer (&data);
+
+      fl_credentials_store_token_async (pending->url, pending->token, self->connect_cancellable,
+                                        store_token_cb, pending);
+      return;
+    }
+  fl_window_connect_succeeded (data);
+}
+
+static void
 get_info_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (ConnectData) data = user_data;
   g_autoptr (GError) error = NULL;
   FlWindow *self = data->window;
+  FlClient *client;
 
   data->info = fl_client_get_info_finish (FL_CLIENT (source), result, &error);
   if (data->info == NULL)
@@ -197,13 +208,11 @@ get_info_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  if (data->flags & CONNECT_REMEMBER)
-    {
-      fl_credentials_store_token_async (data->url, data->token, self->connect_cancellable,
-                                        store_token_cb, g_steal_pointer (&data));
-      return;
-    }
-  fl_window_connect_succeeded (data);
+  /* /info is public; the worker's own earnings are the cheapest call that
+   * proves the server accepts the token. */
+  client = data->client;
+  fl_client_get_earnings_async (client, self->connect_cancellable, check_token_cb,
+                                g_steal_pointer (&data));
 }
 
 static void
@@ -211,6 +220,7 @@ fl_window_connect (FlWindow *self, const char *url, const char *token, ConnectFl
 {
   g_autoptr (ConnectData) data = g_new0 (ConnectData, 1);
   g_autoptr (GError) error = NULL;
+  FlClient *client;
 
   g_cancellable_cancel (self->connect_cancellable);
   g_clear_object (&self->connect_cancellable);
@@ -238,7 +248,8 @@ fl_window_connect (FlWindow *self, const char *url, const char *token, ConnectFl
       fl_window_connect_failed (data, message, FALSE);
       return;
     }
-  fl_client_get_info_async (data->client, self->connect_cancellable, get_info_cb,
+  client = data->client;
+  fl_client_get_info_async (client, self->connect_cancellable, get_info_cb,
                             g_steal_pointer (&data));
 }
 
