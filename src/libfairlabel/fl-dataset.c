@@ -836,7 +836,16 @@ detect_file_format (FlImportContext *ctx, const char *path, GError **error)
 
       probe.report = scratch;
       if (!fl_format_stream_json (&probe, path, detect_json_element, &d, error) && !d.done)
-        return NULL;
+        {
+          /* Why it could not be read belongs in the real report. */
+          for (guint i = 0; i < scratch->entries->len; i++)
+            {
+              FlImportEntry *e = g_ptr_array_index (scratch->entries, i);
+
+              fl_import_report_add (ctx->report, e->kind, e->file, e->line, "%s", e->reason);
+            }
+          return NULL;
+        }
       if (d.format == NULL)
         g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_UNKNOWN_FORMAT,
                      "%s is JSON, but not a task list, COCO, Label Studio or segments file", base);
@@ -1139,16 +1148,20 @@ fl_format_load_json (FlImportContext *ctx, const char *path, GError **error)
 {
   g_autofree char *text = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local = NULL;
   gsize len = 0;
 
   if (!fl_format_read_text (ctx, path, &text, &len, error))
     return NULL;
-  if (!json_parser_load_from_data (parser, text, len, error))
+  if (!json_parser_load_from_data (parser, text, len, &local))
     {
       g_autofree char *rel = fl_format_relative (ctx, path);
+      guint line = json_parser_get_current_line (parser);
 
-      fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel,
-                            json_parser_get_current_line (parser), "not valid JSON");
+      fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line, "not valid JSON: %s",
+                            local->message);
+      g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, "%s is not valid JSON: %s",
+                   rel, local->message);
       return NULL;
     }
   return json_parser_steal_root (parser);

@@ -301,7 +301,12 @@ read_results (LsReader *r, FlDatasetItem *item, JsonArray *results)
         if (e == NULL || value == NULL)
           {
             if (pass == 0)
-              keep_aside (r, item, en, "a result without a value");
+              {
+                g_autofree char *why =
+                  g_strdup_printf ("result type “%s” is not supported", *type ? type : "(none)");
+
+                keep_aside (r, item, en, why);
+              }
             continue;
           }
         /* Regions first; choices and text that refer to them come second. */
