@@ -1591,7 +1591,9 @@ fl_image_canvas_dispose (GObject *object)
 {
   FlImageCanvas *self = FL_IMAGE_CANVAS (object);
 
-  fl_image_canvas_set_document (self, NULL);
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_func (self->document, on_document_changed, self);
+  g_clear_object (&self->document);
   clear_levels (self);
   g_clear_object (&self->config);
   G_OBJECT_CLASS (fl_image_canvas_parent_class)->dispose (object);

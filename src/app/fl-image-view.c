@@ -786,6 +786,8 @@ fl_image_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->loader, self);
   g_clear_object (&self->loader);
   g_clear_object (&self->config);
+  if (self->canvas != NULL)
+    g_signal_handlers_disconnect_by_data (self->canvas, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_IMAGE_VIEW);
   G_OBJECT_CLASS (fl_image_view_parent_class)->dispose (object);
 }

@@ -1,0 +1,636 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "TestImageView"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "fl-image-view.h"
+#include "test-image-util.h"
+
+/* Real widgets in a real window under Xvfb; pointer and keys come from
+ * xdotool through the X server, so GTK's own event handling is exercised. */
+
+static const char *label_config_json =
+  "{\"classes\":[{\"name\":\"car\",\"color\":\"#e01b24\",\"hotkey\":\"1\"},"
+  "{\"name\":\"road\",\"color\":\"#3584e4\",\"hotkey\":\"2\","
+  "\"attributes\":[{\"name\":\"occluded\",\"type\":\"bool\"}]},"
+  "{\"name\":\"person\",\"color\":\"#33d17a\"}],"
+  "\"tags\":[\"night\",\"blurry\"]}";
+
+typedef struct
+{
+  char *dir;
+  GtkWindow *window;
+  FlImageView *view;
+  FlImageCanvas *canvas;
+  guint changed;
+  guint ready;
+  char *failure;
+} Fixture;
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static void
+spin_until (gboolean (*done) (Fixture *), Fixture *f)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done (f))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static JsonObject *
+parse_object (const char *json)
+{
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return json_node_dup_object (node);
+}
+
+static void
+on_changed (FlImageView *view, Fixture *f)
+{
+  f->changed++;
+}
+
+static void
+on_ready (FlImageView *view, Fixture *f)
+{
+  f->ready++;
+}
+
+static void
+on_load_failed (FlImageView *view, const char *message, Fixture *f)
+{
+  g_free (f->failure);
+  f->failure = g_strdup (message);
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->dir = g_dir_make_tmp ("fl-image-view-XXXXXX", NULL);
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 1000, 700);
+  gtk_window_set_decorated (f->window, FALSE);
+  f->view = FL_IMAGE_VIEW (fl_image_view_new ());
+  f->canvas = fl_image_view_get_canvas (f->view);
+  g_signal_connect (f->view, "changed", G_CALLBACK (on_changed), f);
+  g_signal_connect (f->view, "ready", G_CALLBACK (on_ready), f);
+  g_signal_connect (f->view, "load-failed", G_CALLBACK (on_load_failed), f);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->view));
+  gtk_window_present (f->window);
+  spin (300);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (f->window);
+  spin (50);
+  g_free (f->failure);
+  /* The files in it are removed by each test. */
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static gboolean
+image_complete (Fixture *f)
+{
+  return f->ready > 0 && fl_image_canvas_has_level (f->canvas, 0);
+}
+
+static gboolean
+load_failed (Fixture *f)
+{
+  return f->failure != NULL;
+}
+
+static char *
+write_scene (Fixture *f, const char *name, int width, int height)
+{
+  g_autofree char *path = g_build_filename (f->dir, name, NULL);
+  g_autoptr (GdkPixbuf) pixbuf = fl_test_make_pattern (width, height, FALSE);
+
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", NULL, NULL));
+  return g_steal_pointer (&path);
+}
+
+static void
+load (Fixture *f, const char *path, const char *config_json, const char *pre_annotation)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (JsonObject) config = parse_object (config_json);
+  g_autoptr (JsonNode) pre = pre_annotation ? json_from_string (pre_annotation, NULL) : NULL;
+
+  f->ready = 0;
+  g_clear_pointer (&f->failure, g_free);
+  fl_image_view_load (f->view, file, config, pre);
+}
+
+/* xdotool */
+
+static void
+xdotool (const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, g_strdup ("xdotool"));
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char *const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  while (g_subprocess_get_identifier (process) != NULL)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+  g_assert_no_error (error);
+  spin (80);
+}
+
+static char *
+window_id (Fixture *f)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (f->window));
+
+  return g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+}
+
+/* Image coordinates to coordinates in the X window. */
+static void
+to_window (Fixture *f, double x, double y, char **wx, char **wy)
+{
+  double cx, cy, tx, ty, sx, sy;
+
+  fl_image_canvas_image_to_widget (f->canvas, x, y, &cx, &cy);
+  g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (f->canvas), GTK_WIDGET (f->window),
+                                                   cx, cy, &tx, &ty));
+  gtk_native_get_surface_transform (GTK_NATIVE (f->window), &sx, &sy);
+  *wx = g_strdup_printf ("%d", (int) round (tx + sx));
+  *wy = g_strdup_printf ("%d", (int) round (ty + sy));
+}
+
+static void
+drag (Fixture *f, double x0, double y0, double x1, double y1)
+{
+  g_autofree char *id = window_id (f);
+  g_autofree char *ax = NULL, *ay = NULL, *mx = NULL, *my = NULL, *bx = NULL, *by = NULL;
+
+  to_window (f, x0, y0, &ax, &ay);
+  to_window (f, (x0 + x1) / 2, (y0 + y1) / 2, &mx, &my);
+  to_window (f, x1, y1, &bx, &by);
+  xdotool ("mousemove", "--window", id, ax, ay, "sleep", "0.05", "mousedown", "1", "sleep", "0.05",
+           "mousemove", "--window", id, mx, my, "sleep", "0.05", "mousemove", "--window", id, bx,
+           by, "sleep", "0.05", "mouseup", "1", NULL);
+}
+
+static void
+click (Fixture *f, double x, double y)
+{
+  g_autofree char *id = window_id (f);
+  g_autofree char *ax = NULL, *ay = NULL;
+
+  to_window (f, x, y, &ax, &ay);
+  xdotool ("mousemove", "--window", id, ax, ay, "sleep", "0.03", "click", "1", NULL);
+}
+
+static void
+key (Fixture *f, const char *keys)
+{
+  xdotool ("key", "--clearmodifiers", keys, NULL);
+}
+
+/* Result helpers */
+
+static JsonObject *
+result (Fixture *f, JsonNode **holder)
+{
+  *holder = fl_image_view_get_result (f->view);
+  g_assert_nonnull (*holder);
+  return json_node_get_object (*holder);
+}
+
+static guint
+n_shapes (Fixture *f)
+{
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *object = result (f, &node);
+
+  return json_array_get_length (json_object_get_array_member (object, "shapes"));
+}
+
+static JsonObject *
+shape (Fixture *f, guint index, JsonNode **holder)
+{
+  JsonObject *object = result (f, holder);
+  JsonArray *shapes = json_object_get_array_member (object, "shapes");
+
+  g_assert_cmpuint (index, <, json_array_get_length (shapes));
+  return json_array_get_object_element (shapes, index);
+}
+
+/* One screen pixel, in image pixels, at the current zoom. */
+static double
+pixel (Fixture *f)
+{
+  return 1.5 / fl_image_canvas_get_zoom (f->canvas);
+}
+
+static void
+assert_box (Fixture *f, guint index, const char *label, double x, double y, double w, double h)
+{
+  g_autoptr (JsonNode) holder = NULL;
+  JsonObject *box = shape (f, index, &holder);
+  double tolerance = pixel (f) * 2;
+
+  g_assert_cmpstr (json_object_get_string_member (box, "type"), ==, "box");
+  g_assert_cmpstr (json_object_get_string_member (box, "label"), ==, label);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (box, "x"), x, tolerance);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (box, "y"), y, tolerance);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (box, "width"), w, tolerance);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (box, "height"), h, tolerance);
+}
+
+static char *
+tool (Fixture *f)
+{
+  char *name = NULL;
+
+  g_object_get (f->view, "tool", &name, NULL);
+  return name;
+}
+
+/* What the X server shows of the window, as a real screenshot. */
+static GdkPixbuf *
+grab_window (Fixture *f, const char *path)
+{
+  g_autofree char *id = window_id (f);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  GdkPixbuf *pixbuf;
+
+  spin (150);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "import", "-window", id, path, NULL);
+  g_assert_no_error (error);
+  while (g_subprocess_get_identifier (process) != NULL)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+  g_assert_no_error (error);
+  pixbuf = gdk_pixbuf_new_from_file (path, &error);
+  g_assert_no_error (error);
+  return pixbuf;
+}
+
+static void
+save_screenshot (Fixture *f, const char *name)
+{
+  g_autofree char *logs = g_build_filename (g_getenv ("FAIRLABEL_BUILD_DIR"), "meson-logs", NULL);
+  g_autofree char *path = g_build_filename (logs, name, NULL);
+  g_autoptr (GdkPixbuf) shot = NULL;
+
+  g_mkdir_with_parents (logs, 0755);
+  shot = grab_window (f, path);
+  g_test_message ("screenshot: %s", path);
+}
+
+/* The colour the window shows at an image point. */
+static void
+canvas_color_at (Fixture *f, double x, double y, guint8 rgb[3])
+{
+  g_autofree char *path = g_build_filename (f->dir, "grab.png", NULL);
+  g_autoptr (GdkPixbuf) shot = grab_window (f, path);
+  g_autofree char *wx = NULL, *wy = NULL;
+
+  to_window (f, x, y, &wx, &wy);
+  fl_test_pixel (shot, atoi (wx), atoi (wy), &rgb[0], &rgb[1], &rgb[2]);
+  g_unlink (path);
+}
+
+/* Tests */
+
+static void
+test_draw_edit_undo_redo (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_scene (f, "scene.png", 800, 600);
+  g_autoptr (JsonNode) before_undo = NULL;
+  g_autoptr (JsonNode) after_redo = NULL;
+  g_autoptr (JsonNode) holder = NULL;
+  g_autofree char *current = NULL;
+  guint changes;
+  JsonObject *object;
+
+  load (f, path, label_config_json, NULL);
+  spin_until (image_complete, f);
+  spin (100);
+  g_assert_cmpuint (n_shapes (f), ==, 0);
+
+  /* W picks the box tool, as in labelImg. */
+  click (f, 780, 580);
+  key (f, "w");
+  current = tool (f);
+  g_assert_cmpstr (current, ==, "box");
+
+  drag (f, 100, 100, 300, 250);
+  g_assert_cmpuint (n_shapes (f), ==, 1);
+  assert_box (f, 0, "car", 100, 100, 200, 150);
+
+  /* Move it with the select tool. */
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.tool", "s", "select");
+  drag (f, 200, 175, 250, 195);
+  assert_box (f, 0, "car", 150, 120, 200, 150);
+
+  /* Resize by the bottom-right handle. */
+  drag (f, 350, 270, 400, 300);
+  assert_box (f, 0, "car", 150, 120, 250, 180);
+
+  /* Key 2 relabels the selection; arrows nudge, Shift by 10. */
+  key (f, "2");
+  assert_box (f, 0, "road", 150, 120, 250, 180);
+  key (f, "Right");
+  key (f, "shift+Down");
+  assert_box (f, 0, "road", 151, 130, 250, 180);
+
+  /* Attributes of the class appear and apply to the selection. */
+  {
+    GtkWidget *check = NULL;
+
+    for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (f->view)); w != NULL;)
+      {
+        if (GTK_IS_CHECK_BUTTON (w) &&
+            g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (w)), "occluded") == 0)
+          {
+            check = w;
+            break;
+          }
+        if (gtk_widget_get_first_child (w) != NULL)
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
+              w = gtk_widget_get_parent (w);
+            if (w != NULL)
+              w = gtk_widget_get_next_sibling (w);
+          }
+      }
+    g_assert_nonnull (check);
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+    object = shape (f, 0, &holder);
+    g_assert_true (json_object_get_boolean_member (
+      json_object_get_object_member (object, "attributes"), "occluded"));
+    g_clear_pointer (&holder, json_node_unref);
+  }
+
+  /* Ctrl+D duplicates, Delete removes the duplicate. */
+  key (f, "ctrl+d");
+  g_assert_cmpuint (n_shapes (f), ==, 2);
+  assert_box (f, 1, "road", 161, 140, 250, 180);
+  key (f, "Delete");
+  g_assert_cmpuint (n_shapes (f), ==, 1);
+
+  /* A polygon closed on its first point, one finished with Enter after
+   * Backspace took its last point away, and a point. */
+  key (f, "p");
+  click (f, 500, 100);
+  click (f, 700, 120);
+  click (f, 600, 300);
+  click (f, 500, 100);
+  g_assert_cmpuint (n_shapes (f), ==, 2);
+  click (f, 50, 400);
+  click (f, 150, 400);
+  click (f, 100, 500);
+  click (f, 60, 590);
+  g_assert_cmpuint (fl_image_canvas_get_draft_length (f->canvas), ==, 4);
+  key (f, "BackSpace");
+  key (f, "Return");
+  g_assert_cmpuint (n_shapes (f), ==, 3);
+  object = shape (f, 2, &holder);
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "polygon");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "points")), ==, 3);
+  g_clear_pointer (&holder, json_node_unref);
+  key (f, "o");
+  click (f, 400, 450);
+  g_assert_cmpuint (n_shapes (f), ==, 4);
+  object = shape (f, 3, &holder);
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "point");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "x"), 400, pixel (f) * 2);
+  g_clear_pointer (&holder, json_node_unref);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.toggle-tag", "s", "night");
+  object = result (f, &holder);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (object, "tags"), 0),
+                   ==, "night");
+  g_clear_pointer (&holder, json_node_unref);
+  g_assert_cmpuint (f->changed, >=, 12);
+
+  save_screenshot (f, "image-view-labeled.png");
+
+  /* Undo everything with Ctrl+Z, then redo it all with Ctrl+Shift+Z. */
+  before_undo = fl_image_view_get_result (f->view);
+  changes = 0;
+  while (fl_image_document_can_undo (fl_image_view_get_document (f->view)))
+    {
+      key (f, "ctrl+z");
+      g_assert_cmpuint (++changes, <, 50);
+    }
+  g_assert_cmpuint (n_shapes (f), ==, 0);
+  for (guint i = 0; i < changes; i++)
+    key (f, "ctrl+shift+z");
+  after_redo = fl_image_view_get_result (f->view);
+  g_assert_true (json_node_equal (before_undo, after_redo));
+
+  g_unlink (path);
+}
+
+static void
+test_exif_rotated_photo (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "rotated.jpg", NULL);
+  g_autoptr (JsonNode) holder = NULL;
+  JsonObject *image;
+  guint8 top[3], bottom[3];
+
+  /* Stored 400 x 200, red left and blue right, to be shown turned clockwise. */
+  fl_test_write_rotated_jpeg (path, 400, 200, 6);
+  load (f, path, label_config_json, NULL);
+  spin_until (image_complete, f);
+  spin (100);
+  image = json_object_get_object_member (result (f, &holder), "image");
+  g_assert_cmpint (json_object_get_int_member (image, "width"), ==, 200);
+  g_assert_cmpint (json_object_get_int_member (image, "height"), ==, 400);
+  canvas_color_at (f, 100, 50, top);
+  canvas_color_at (f, 100, 350, bottom);
+  g_test_message ("top %u,%u,%u bottom %u,%u,%u", top[0], top[1], top[2], bottom[0], bottom[1],
+                  bottom[2]);
+  g_assert_cmpint (top[0], >, top[2] + 100);
+  g_assert_cmpint (bottom[2], >, bottom[0] + 100);
+  g_unlink (path);
+}
+
+static void
+assert_load_fails (Fixture *f, const char *path, const char *config, const char *expected)
+{
+  load (f, path, config, NULL);
+  spin_until (load_failed, f);
+  g_test_message ("%s: %s", path, f->failure);
+  g_assert_nonnull (strstr (f->failure, expected));
+  g_assert_cmpstr (fl_image_view_get_error (f->view), ==, f->failure);
+  g_assert_null (fl_image_view_get_result (f->view));
+  g_assert_cmpuint (f->ready, ==, 0);
+}
+
+static void
+test_bad_inputs_show_errors (Fixture *f, gconstpointer data)
+{
+  g_autofree char *bomb = g_build_filename (f->dir, "bomb.png", NULL);
+  g_autofree char *good = write_scene (f, "good.png", 300, 200);
+  g_autofree char *cut = g_build_filename (f->dir, "cut.png", NULL);
+  g_autofree char *text = g_build_filename (f->dir, "text.webp", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  fl_test_write_png_bomb (bomb, 60000, 60000);
+  assert_load_fails (f, bomb, label_config_json, "60000");
+  save_screenshot (f, "image-view-bomb-refused.png");
+
+  g_assert_true (g_file_get_contents (good, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (cut, contents, length / 3, NULL));
+  assert_load_fails (f, cut, label_config_json, "incomplete");
+
+  g_assert_true (g_file_set_contents (text, "RIFF but not really", -1, NULL));
+  assert_load_fails (f, text, label_config_json, "format");
+
+  assert_load_fails (
+    f, good,
+    "{\"classes\":[{\"name\":\"car\",\"hotkey\":\"3\"},{\"name\":\"bus\",\"hotkey\":\"3\"}]}",
+    "hotkey 3");
+
+  /* After all that, a good image still opens in the same view. */
+  load (f, good, label_config_json, NULL);
+  spin_until (image_complete, f);
+  g_assert_null (fl_image_view_get_error (f->view));
+
+  g_unlink (bomb);
+  g_unlink (good);
+  g_unlink (cut);
+  g_unlink (text);
+}
+
+static void
+test_preannotation_clamped_with_visible_warning (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_scene (f, "pre.png", 400, 300);
+  g_autoptr (JsonNode) holder = NULL;
+  const char *warning;
+  JsonObject *box;
+
+  load (f, path, label_config_json,
+        "{\"kind\":\"image\",\"shapes\":["
+        "{\"id\":\"s1\",\"type\":\"box\",\"label\":\"car\",\"x\":350,\"y\":-20,\"width\":100,"
+        "\"height\":100},"
+        "{\"id\":\"s2\",\"type\":\"box\",\"label\":\"car\",\"x\":10,\"y\":10,\"width\":0,"
+        "\"height\":0},"
+        "{\"id\":\"s3\",\"type\":\"point\",\"label\":\"person\",\"x\":1000,\"y\":10}]}");
+  spin_until (image_complete, f);
+  spin (100);
+  warning = fl_image_view_get_warning (f->view);
+  g_assert_nonnull (warning);
+  g_test_message ("warning: %s", warning);
+  g_assert_nonnull (strstr (warning, "clamped"));
+  g_assert_nonnull (strstr (warning, "dropped"));
+  g_assert_cmpuint (n_shapes (f), ==, 1);
+  box = shape (f, 0, &holder);
+  g_assert_cmpfloat (json_object_get_double_member (box, "x"), ==, 350);
+  g_assert_cmpfloat (json_object_get_double_member (box, "y"), ==, 0);
+  g_assert_cmpfloat (json_object_get_double_member (box, "width"), ==, 50);
+  g_assert_cmpfloat (json_object_get_double_member (box, "height"), ==, 80);
+  save_screenshot (f, "image-view-pre-annotation-warning.png");
+  g_unlink (path);
+}
+
+static void
+test_copy_previous_and_paste (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_scene (f, "next.png", 400, 300);
+  g_autoptr (JsonNode) previous = json_from_string (
+    "{\"kind\":\"image\",\"shapes\":["
+    "{\"id\":\"s1\",\"type\":\"box\",\"label\":\"car\",\"x\":10,\"y\":10,\"width\":50,\"height\":"
+    "40},"
+    "{\"id\":\"s2\",\"type\":\"polygon\",\"label\":\"road\",\"points\":[[0,0],[100,0],[50,80]]}]}",
+    NULL);
+
+  load (f, path, label_config_json, NULL);
+  spin_until (image_complete, f);
+  fl_image_view_set_previous_result (f->view, previous);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.copy-previous", NULL);
+  g_assert_cmpuint (n_shapes (f), ==, 2);
+  /* Both are selected: copy, paste gives two more; one undo takes them back. */
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.copy", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.paste", NULL);
+  g_assert_cmpuint (n_shapes (f), ==, 4);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.undo", NULL);
+  g_assert_cmpuint (n_shapes (f), ==, 2);
+  /* Hide all draws nothing; show all brings them back. */
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
+  spin (100);
+  g_assert_cmpuint (fl_image_canvas_get_drawn_shapes (f->canvas), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
+  spin (100);
+  g_assert_cmpuint (fl_image_canvas_get_drawn_shapes (f->canvas), ==, 2);
+  g_unlink (path);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gtk_disable_setlocale ();
+  if (!gtk_init_check ())
+    {
+      g_test_message ("no display: run under xvfb-run");
+      return 1;
+    }
+  adw_init ();
+
+  g_test_add ("/image/view/draw-move-resize-relabel-delete-undo-redo", Fixture, NULL,
+              fixture_set_up, test_draw_edit_undo_redo, fixture_tear_down);
+  g_test_add ("/image/view/exif-rotated-photo-shown-upright", Fixture, NULL, fixture_set_up,
+              test_exif_rotated_photo, fixture_tear_down);
+  g_test_add ("/image/view/bad-files-and-configs-show-errors", Fixture, NULL, fixture_set_up,
+              test_bad_inputs_show_errors, fixture_tear_down);
+  g_test_add ("/image/view/pre-annotation-clamped-with-visible-warning", Fixture, NULL,
+              fixture_set_up, test_preannotation_clamped_with_visible_warning, fixture_tear_down);
+  g_test_add ("/image/view/copy-previous-paste-hide", Fixture, NULL, fixture_set_up,
+              test_copy_previous_and_paste, fixture_tear_down);
+  return g_test_run ();
+}
