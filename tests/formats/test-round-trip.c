@@ -91,7 +91,7 @@ test_audit_csv (void)
   g_autofree char *media = g_build_filename (tmp, "store", NULL);
   g_autoptr (FlDataset) ds = fx_image_dataset (media);
   g_autofree char *expected_path =
-    g_test_build_filename (G_TEST_DIST, "data", "expected", "fairness-audit.csv", NULL);
+    g_test_build_filename (G_TEST_DIST, "formats", "data", "expected", "fairness-audit.csv", NULL);
   g_autofree char *expected = NULL;
   const char *const *formats = fl_dataset_export_formats ("image");
 
@@ -114,7 +114,7 @@ static void
 assert_same_file (const char *expected_rel, const char *dir, const char *name)
 {
   g_autofree char *expected_path =
-    g_test_build_filename (G_TEST_DIST, "data", "expected", expected_rel, NULL);
+    g_test_build_filename (G_TEST_DIST, "formats", "data", "expected", expected_rel, NULL);
   g_autofree char *expected = NULL;
   g_autofree char *actual = fx_read (dir, name);
 
@@ -131,7 +131,7 @@ test_coco_expected (void)
   g_autoptr (FlDataset) ds = fx_image_dataset (media);
   g_autoptr (GError) error = NULL;
   g_autofree char *expected_path =
-    g_test_build_filename (G_TEST_DIST, "data", "expected", "coco.json", NULL);
+    g_test_build_filename (G_TEST_DIST, "formats", "data", "expected", "coco.json", NULL);
   g_autofree char *actual_path = g_build_filename (out, "annotations.json", NULL);
   g_autoptr (JsonParser) p1 = json_parser_new ();
   g_autoptr (JsonParser) p2 = json_parser_new ();
