@@ -1185,13 +1185,36 @@ draw_vehicle (FlDemoScene *s, FlDemoCarKind kind, double x, double y, int dir, F
     }
   else
     {
-      cairo_rectangle (cr, L - 1.6, -2.6, 1.1, 2.4);
-      cairo_stroke (cr);
-      cairo_rectangle (cr, 4.6, -2.6, 1.1, 2.4);
-      cairo_stroke (cr);
+      /* folding doors, a white band, the route display */
+      for (int d = 0; d < 2; d++)
+        {
+          double dx = d == 0 ? L - 1.75 : 4.6;
+
+          cairo_rectangle (cr, dx, -2.75, 1.15, 2.4);
+          fill_vertical (cr, -2.75, -0.35, hex (0x55697a), hex (0x1c232b), FALSE);
+          cairo_rectangle (cr, dx, -2.75, 1.15, 2.4);
+          cairo_move_to (cr, dx + 0.575, -2.75);
+          cairo_line_to (cr, dx + 0.575, -0.35);
+          cairo_set_line_width (cr, 0.06);
+          set_rgb (cr, darker (paint, 0.5));
+          cairo_stroke (cr);
+        }
+      cairo_rectangle (cr, 0.1, -1.25, L - 0.2, 0.12);
       cairo_rectangle (cr, 0.3, -k->roof + 0.05, L - 0.6, 0.12);
-      set_rgba (cr, hex (0xffffff), 0.2);
+      set_rgba (cr, hex (0xffffff), 0.5);
       cairo_fill (cr);
+      cairo_rectangle (cr, L - 2.6, -k->roof + 0.12, 2.3, 0.32);
+      cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
+      cairo_fill (cr);
+      cairo_save (cr);
+      cairo_translate (cr, L - 1.45, -k->roof + 0.38);
+      cairo_scale (cr, dir, 1);
+      cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      cairo_set_font_size (cr, 0.26);
+      cairo_move_to (cr, -1.0, 0);
+      cairo_set_source_rgb (cr, 1.0, 0.62, 0.1);
+      cairo_show_text (cr, "42 CENTRE");
+      cairo_restore (cr);
     }
   cairo_rectangle (cr, -0.02, -k->clearance - 0.25, 0.45, 0.22);
   cairo_rectangle (cr, L - 0.45, -k->clearance - 0.25, 0.47, 0.22);
@@ -1714,7 +1737,6 @@ draw_street (FlDemoScene *s, FlDemoWeather weather, int vehicles, int people, in
     {
       paint_grade (s->cr, tint);
       draw_lights (s);
-      cairo_push_group (s->cr);
     }
 
   for (double x = rnd (s, 40, 160); x < WIDTH; x += rnd (s, 260, 420))
@@ -1768,6 +1790,10 @@ draw_street (FlDemoScene *s, FlDemoWeather weather, int vehicles, int people, in
     {
       FlDemoActor *a = &g_array_index (actors, FlDemoActor, i);
 
+      /* after dark each thing is graded and lit on its own, so that whatever stands in front
+       * of a headlight also hides its glow */
+      if (s->dark)
+        cairo_push_group (s->cr);
       switch (a->kind)
         {
           case FL_DEMO_ACTOR_PERSON:
@@ -1791,16 +1817,16 @@ draw_street (FlDemoScene *s, FlDemoWeather weather, int vehicles, int people, in
           default:
             g_assert_not_reached ();
         }
+      if (s->dark)
+        {
+          cairo_pattern_t *group = cairo_pop_group (s->cr);
+
+          paint_graded_group (s->cr, group, tint);
+          cairo_pattern_destroy (group);
+          draw_lights (s);
+        }
     }
 
-  if (s->dark)
-    {
-      cairo_pattern_t *group = cairo_pop_group (s->cr);
-
-      paint_graded_group (s->cr, group, tint);
-      cairo_pattern_destroy (group);
-      draw_lights (s);
-    }
   if (weather == FL_DEMO_RAIN)
     {
       paint_grade (s->cr, hex (0xc4cad2));
@@ -3109,19 +3135,41 @@ draw_face (FlDemoScene *s, double cx, double cy, double a, const FlDemoFace *f)
       cairo_save (cr);
       face_outline (cr);
       cairo_clip (cr);
-      cairo_rectangle (cr, -1.1, -1.4, 2.2, 0.55);
-      set_rgba (cr, f->hair, 0.45);
+      /* stubble up to a rounded hairline */
+      cairo_move_to (cr, -1.1, -0.55);
+      cairo_curve_to (cr, -0.9, -0.8, -0.5, -0.95, 0, -0.93);
+      cairo_curve_to (cr, 0.5, -0.95, 0.9, -0.8, 1.1, -0.55);
+      cairo_line_to (cr, 1.1, -1.5);
+      cairo_line_to (cr, -1.1, -1.5);
+      cairo_close_path (cr);
+      set_rgba (cr, f->hair, 0.55);
       cairo_fill (cr);
+      for (int i = 0; i < 700; i++)
+        {
+          cairo_rectangle (cr, rnd (s, -1.1, 1.1), rnd (s, -1.45, -0.8), 0.012, 0.012);
+          set_rgba (cr, darker (f->hair, 0.4), 0.5);
+          cairo_fill (cr);
+        }
       cairo_restore (cr);
     }
   if (f->hair_style == 2)
-    for (int i = 0; i < 46; i++)
+    for (int i = 0; i < 150; i++)
       {
-        double t = rnd (s, G_PI * 0.95, G_PI * 2.05), rr = rnd (s, 1.15, 1.45);
-        double x = cos (t) * rr * 0.95, y = -0.45 + sin (t) * rr * 0.85;
+        /* curls fill the crown and spill a little past the hairline */
+        double t = rnd (s, G_PI * 0.93, G_PI * 2.07), rr = sqrt (rnd (s, 0.05, 1.0)) * 1.38;
+        double x = cos (t) * rr * 0.95, y = -0.4 + sin (t) * rr * 0.9, r = rnd (s, 0.1, 0.17);
+        cairo_pattern_t *p;
 
-        cairo_arc (cr, x, y, 0.2, 0, 2 * G_PI);
-        fill_ball (cr, x, y, 0.2, f->hair, FALSE);
+        if (y > -0.75 && fabs (x) < 0.85)
+          continue;
+        cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+        p = cairo_pattern_create_radial (x - r * 0.3, y - r * 0.4, r * 0.1, x, y, r);
+        stop (p, 0, lighter (f->hair, 0.22), 1);
+        stop (p, 0.6, f->hair, 1);
+        stop (p, 1, darker (f->hair, 0.45), 1);
+        cairo_set_source (cr, p);
+        cairo_fill (cr);
+        cairo_pattern_destroy (p);
       }
   if (f->hair_style == 3)
     {
