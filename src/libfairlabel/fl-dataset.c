@@ -436,7 +436,8 @@ fl_format_write_file (FlExportContext *ctx, const char *relative, GString *conte
                    dir, g_strerror (saved));
       return FALSE;
     }
-  return g_file_set_contents (path, contents->str, contents->len, error);
+  return g_file_set_contents_full (path, contents->str, contents->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
 }
 
 gboolean

@@ -104,7 +104,9 @@ fl_format_export_yolo (FlExportContext *ctx, GError **error)
               g_string_append_c (out, '\n');
             }
         }
-      if (!g_file_set_contents (path, out->str, out->len, error))
+      /* A fresh file each: no temporary and rename per image. */
+      if (!g_file_set_contents_full (path, out->str, out->len, G_FILE_SET_CONTENTS_NONE, 0644,
+                                     error))
         return FALSE;
     }
   return TRUE;
