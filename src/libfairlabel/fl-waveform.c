@@ -380,6 +380,16 @@ error_from_message (LoadData *d, GstMessage *msg)
   if (!d->audio_linked && d->saw_other_stream)
     return g_error_new_literal (FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_NO_AUDIO_STREAM,
                                 _ ("This file has no audio stream."));
+  if (g_error_matches (gst_error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE) ||
+      g_error_matches (gst_error, GST_STREAM_ERROR, GST_STREAM_ERROR_DEMUX) ||
+      g_error_matches (gst_error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT))
+    return g_error_new (FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_CORRUPT,
+                        _ ("The audio file is damaged and cannot be decoded: %s"),
+                        gst_error->message);
+  /* A stream failure before any stream was found: the data was not recognised at all. */
+  if (!d->audio_linked && gst_error->domain == GST_STREAM_ERROR)
+    return g_error_new_literal (FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_NOT_AUDIO,
+                                _ ("This file is not audio in a format that can be read."));
   if (gst_error->domain == GST_STREAM_ERROR)
     return g_error_new (FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_CORRUPT,
                         _ ("The audio file is damaged and cannot be decoded: %s"),
