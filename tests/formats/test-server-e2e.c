@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "formats-fixtures.h"
+
+/* The real fairlabel-server: a COCO file is imported, a worker submits the
+ * pre-annotations, a reviewer approves them, and the YOLO export holds the
+ * boxes and polygons of the COCO file. */
+
+typedef struct
+{
+  char *tmp;
+  char *data;
+  const char *server;
+} Fixture;
+
+static char *
+run_server_command (Fixture *fx, const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+
+  g_ptr_array_add (argv, (gpointer) fx->server);
+  g_ptr_array_add (argv, (gpointer) "--data");
+  g_ptr_array_add (argv, fx->data);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_cmpint (fx_run ((const char *const *) argv->pdata, &out), ==, 0);
+  return g_steal_pointer (&out);
+}
+
+static char *
+first_line (const char *text)
+{
+  const char *nl = strchr (text, '\n');
+
+  return nl ? g_strndup (text, nl - text) : g_strdup (text);
+}
+
+static JsonNode *
+post (SoupSession *session, const char *url, const char *token, const char *body)
+{
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) answer = NULL;
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  g_autofree char *key = g_uuid_string_random ();
+  JsonNode *node;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
+  if (body != NULL)
+    {
+      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (soup_message_get_status (msg) >= 300)
+    g_error ("POST %s: %u %.*s", url, soup_message_get_status (msg),
+             (int) g_bytes_get_size (answer), (const char *) g_bytes_get_data (answer, NULL));
+  node =
+    json_from_string (g_bytes_get_size (answer) ? g_bytes_get_data (answer, NULL) : "null", &error);
+  g_assert_no_error (error);
+  return node;
+}
+
+static void
+test_import_coco_export_yolo (void)
+{
+  Fixture fx = { 0 };
+  g_autofree char *coco = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *worker_token = NULL;
+  g_autofree char *reviewer_token = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr (GSubprocess) server = NULL;
+  g_autoptr (GDataInputStream) server_out = NULL;
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *label_a = NULL;
+  g_autofree char *label_b = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *accept_url = NULL;
+  guint approved = 0;
+
+  fx.server = g_getenv ("FAIRLABEL_SERVER_BINARY");
+  g_assert_nonnull (fx.server);
+  fx.tmp = fx_make_tmp_dir ();
+  fx.data = g_build_filename (fx.tmp, "data", NULL);
+  coco = g_build_filename (fx.tmp, "coco", NULL);
+  out = g_build_filename (fx.tmp, "yolo", NULL);
+
+  g_free (fx_make_png (coco, "images/a.png", 200, 100));
+  g_free (fx_make_png (coco, "images/b.png", 64, 48));
+  fx_write (coco, "annotations.json",
+            "{\"images\":[{\"id\":1,\"file_name\":\"a.png\",\"width\":200,\"height\":100},"
+            "{\"id\":2,\"file_name\":\"b.png\",\"width\":64,\"height\":48}],"
+            "\"categories\":[{\"id\":1,\"name\":\"car\"},{\"id\":2,\"name\":\"road\"}],"
+            "\"annotations\":["
+            "{\"id\":1,\"image_id\":1,\"category_id\":1,\"bbox\":[10,20,30,40]},"
+            "{\"id\":2,\"image_id\":1,\"category_id\":2,\"bbox\":[0,0,100,50],"
+            "\"segmentation\":[[0,0,100,0,100,50]]},"
+            "{\"id\":3,\"image_id\":2,\"category_id\":2,\"bbox\":[16,12,32,24]}]}",
+            -1);
+
+  g_free (run_server_command (&fx, (const char *const[]){ "project", "create", "--kind", "image",
+                                                          "--title", "Streets", "--reward", "0.10",
+                                                          "--currency", "USD", NULL }));
+  text =
+    run_server_command (&fx, (const char *const[]){ "user", "add", "w", "--role", "worker", NULL });
+  worker_token = first_line (text);
+  g_free (text);
+  text = run_server_command (
+    &fx, (const char *const[]){ "user", "add", "r", "--role", "reviewer", NULL });
+  reviewer_token = first_line (text);
+  g_free (text);
+  text = run_server_command (
+    &fx, (const char *const[]){ "import", "1", coco, "--format", "coco", NULL });
+  g_assert_nonnull (strstr (text, "added 2 tasks"));
+  g_clear_pointer (&text, g_free);
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, fx.server, "--listen",
+                             "127.0.0.1:0", "--data", fx.data, NULL);
+  g_assert_no_error (error);
+  server_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  while (url == NULL)
+    {
+      g_autofree char *line = g_data_input_stream_read_line (server_out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (g_str_has_prefix (line, "listening: "))
+        url = g_strdup (line + strlen ("listening: "));
+    }
+  accept_url = g_strdup_printf ("%s/api/v1/projects/1/accept", url);
+
+  /* The worker keeps each pre-annotation as it is; the reviewer approves it. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (JsonNode) assignment = post (session, accept_url, worker_token, NULL);
+      JsonObject *a = json_node_get_object (assignment);
+      JsonObject *task = json_object_get_object_member (a, "task");
+      JsonNode *pre = json_object_get_member (task, "pre_annotation");
+      g_autofree char *pre_text = json_to_string (pre, FALSE);
+      g_autofree char *body = g_strdup_printf ("{\"result\":%s,\"active_seconds\":60}", pre_text);
+      gint64 id = json_object_get_int_member (a, "id");
+      g_autofree char *submit =
+        g_strdup_printf ("%s/api/v1/assignments/%" G_GINT64_FORMAT "/submit", url, id);
+      g_autofree char *approve =
+        g_strdup_printf ("%s/api/v1/assignments/%" G_GINT64_FORMAT "/approve", url, id);
+
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (pre));
+      json_node_unref (post (session, submit, worker_token, body));
+      json_node_unref (post (session, approve, reviewer_token, NULL));
+      approved++;
+    }
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, &error);
+  g_assert_no_error (error);
+
+  text = run_server_command (
+    &fx, (const char *const[]){ "export", "1", "--format", "yolo", "--output", out, NULL });
+  g_assert_nonnull (strstr (text, "exported 2 approved results"));
+
+  /* Computed by hand from the COCO boxes: centre and size over the image size. */
+  label_a = fx_read (out, "labels/a.txt");
+  label_b = fx_read (out, "labels/b.txt");
+  g_assert_cmpstr (label_a, ==,
+                   "0 0.125000 0.400000 0.150000 0.400000\n"
+                   "1 0.000000 0.000000 0.500000 0.000000 0.500000 0.500000\n");
+  g_assert_cmpstr (label_b, ==, "1 0.500000 0.500000 0.500000 0.500000\n");
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_DIR));
+  csv = fx_read (out, "fairness-audit.csv");
+  g_assert_nonnull (strstr (csv, ",w,"));
+  g_assert_nonnull (strstr (csv, ",60,0.10,USD,6.00,approved,"));
+  g_assert_cmpuint (approved, ==, 2);
+
+  fx_remove_tree (fx.tmp);
+  g_free (fx.tmp);
+  g_free (fx.data);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/formats/server/import-coco-export-yolo", test_import_coco_export_yolo);
+  return g_test_run ();
+}
