@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -180,6 +182,24 @@ entry_kind_name (FlImportEntryKind kind)
     }
 }
 
+static const char *
+entry_kind_label (FlImportEntryKind kind)
+{
+  switch (kind)
+    {
+      case FL_IMPORT_ENTRY_IMPORTED:
+        return _ ("imported");
+      case FL_IMPORT_ENTRY_SKIPPED:
+        return _ ("skipped");
+      case FL_IMPORT_ENTRY_KEPT_ASIDE:
+        return _ ("kept aside");
+      case FL_IMPORT_ENTRY_CHANGED:
+        return _ ("changed");
+      default:
+        g_assert_not_reached ();
+    }
+}
+
 char *
 fl_import_report_to_string (FlImportReport *report)
 {
@@ -188,14 +208,14 @@ fl_import_report_to_string (FlImportReport *report)
   g_return_val_if_fail (report != NULL, NULL);
 
   out = g_string_new (NULL);
-  g_string_append_printf (out, "Imported %u tasks with %u shapes and segments", report->n_tasks,
+  g_string_append_printf (out, _ ("Imported %u tasks with %u shapes and segments"), report->n_tasks,
                           report->n_shapes);
   if (report->format != NULL)
-    g_string_append_printf (out, " (format %s)", report->format);
+    g_string_append_printf (out, _ (" (format %s)"), report->format);
   if (report->root != NULL)
-    g_string_append_printf (out, " from %s", report->root);
+    g_string_append_printf (out, _ (" from %s"), report->root);
   g_string_append (out, ".\n");
-  g_string_append_printf (out, "Skipped %u, kept aside %u, changed %u.\n", report->n_skipped,
+  g_string_append_printf (out, _ ("Skipped %u, kept aside %u, changed %u.\n"), report->n_skipped,
                           report->n_kept_aside, report->n_changed);
   for (guint i = 0; i < report->entries->len; i++)
     {
@@ -209,10 +229,10 @@ fl_import_report_to_string (FlImportReport *report)
             g_string_append_printf (out, ":%u", entry->line);
           g_string_append (out, ": ");
         }
-      g_string_append_printf (out, "%s: %s\n", entry_kind_name (entry->kind), entry->reason);
+      g_string_append_printf (out, "%s: %s\n", entry_kind_label (entry->kind), entry->reason);
     }
   if (report->n_omitted > 0)
-    g_string_append_printf (out, "  ... and %u more not listed.\n", report->n_omitted);
+    g_string_append_printf (out, _ ("  … and %u more not listed.\n"), report->n_omitted);
   return g_string_free (out, FALSE);
 }
 
@@ -432,7 +452,7 @@ fl_format_write_file (FlExportContext *ctx, const char *relative, GString *conte
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "Cannot create %s: %s",
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _ ("Cannot create %s: %s"),
                    dir, g_strerror (saved));
       return FALSE;
     }
@@ -448,7 +468,7 @@ fl_format_copy_assets (FlExportContext *ctx, const char *subdir, GError **error)
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "Cannot create %s: %s",
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _ ("Cannot create %s: %s"),
                    dir, g_strerror (saved));
       return FALSE;
     }
@@ -472,7 +492,7 @@ fl_format_copy_assets (FlExportContext *ctx, const char *subdir, GError **error)
       dest_file = g_file_new_for_path (dest);
       if (!g_file_copy (src_file, dest_file, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error))
         {
-          g_prefix_error (error, "Asset of task %s: ", item->task_id ? item->task_id : "?");
+          g_prefix_error (error, _ ("Asset of task %s: "), item->task_id ? item->task_id : "?");
           return FALSE;
         }
     }
@@ -740,21 +760,21 @@ fl_dataset_export (FlDataset *ds, const char *format, const char *out_dir, GErro
     {
       g_autofree char *known = g_strjoinv (", ", (char **) fl_dataset_export_formats (ds->kind));
       g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_UNKNOWN_FORMAT,
-                   "Unknown export format “%s” (known for %s projects: %s)", format, ds->kind,
+                   _ ("Unknown export format “%s” (known for %s projects: %s)"), format, ds->kind,
                    known);
       return FALSE;
     }
   if (fmt->kind != NULL && g_strcmp0 (fmt->kind, ds->kind) != 0)
     {
       g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_NOT_SUPPORTED,
-                   "Format “%s” is for %s projects; this project is %s", format, fmt->kind,
+                   _ ("Format “%s” is for %s projects; this project is %s"), format, fmt->kind,
                    ds->kind);
       return FALSE;
     }
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     {
       int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "Cannot create %s: %s",
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _ ("Cannot create %s: %s"),
                    out_dir, g_strerror (saved));
       return FALSE;
     }
@@ -849,7 +869,8 @@ detect_file_format (FlImportContext *ctx, const char *path, GError **error)
         }
       if (d.format == NULL)
         g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_UNKNOWN_FORMAT,
-                     "%s is JSON, but not a task list, COCO, Label Studio or segments file", base);
+                     _ ("%s is JSON, but not a task list, COCO, Label Studio or segments file"),
+                     base);
       return d.format;
     }
   if (has_suffix_ci (base, ".jsonl") || has_suffix_ci (base, ".ndjson"))
@@ -895,7 +916,7 @@ detect_file_format (FlImportContext *ctx, const char *path, GError **error)
     return "txt";
 
   g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_UNKNOWN_FORMAT,
-               "Cannot tell the format of %s; name it with --format", base);
+               _ ("Cannot tell the format of %s; name it with --format"), base);
   return NULL;
 }
 
@@ -1002,8 +1023,8 @@ fl_dataset_import (const char *path, const char *format, FlImportReport **report
   if (canonical == NULL)
     {
       int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "Cannot read %s: %s", path,
-                   g_strerror (saved));
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _ ("Cannot read %s: %s"),
+                   path, g_strerror (saved));
       return NULL;
     }
   is_dir = g_file_test (canonical, G_FILE_TEST_IS_DIR);
@@ -1032,7 +1053,7 @@ fl_dataset_import (const char *path, const char *format, FlImportReport **report
     {
       g_autofree char *known = g_strjoinv (", ", (char **) fl_dataset_import_formats ());
       g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_UNKNOWN_FORMAT,
-                   "Unknown import format “%s” (known: %s)", format, known);
+                   _ ("Unknown import format “%s” (known: %s)"), format, known);
       g_free (ctx.root);
       return NULL;
     }
@@ -1043,7 +1064,7 @@ fl_dataset_import (const char *path, const char *format, FlImportReport **report
       if (!g_file_test (inner, G_FILE_TEST_IS_REGULAR))
         {
           g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_WRONG_FORMAT,
-                       "The folder %s has no %s; name the file to import", path,
+                       _ ("The folder %s has no %s; name the file to import"), path,
                        fmt->file_in_folder);
           g_free (ctx.root);
           if (report != NULL)
@@ -1065,7 +1086,7 @@ fl_dataset_import (const char *path, const char *format, FlImportReport **report
   if (ok && ds->items->len == 0)
     {
       g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_NOTHING_IMPORTED,
-                   "Nothing was imported from %s (%u skipped)", path, rep->n_skipped);
+                   _ ("Nothing was imported from %s (%u skipped)"), path, rep->n_skipped);
       ok = FALSE;
     }
   if (ok)
@@ -1120,10 +1141,10 @@ fl_format_read_text (FlImportContext *ctx, const char *path, char **contents, gs
   if (g_stat (path, &st) == 0 && st.st_size > fl_format_stream_threshold ())
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 0,
-                            "file is %" G_GOFFSET_FORMAT " bytes; this kind of file is read "
-                            "whole and is limited to %" G_GOFFSET_FORMAT,
-                            (goffset) st.st_size, fl_format_stream_threshold ());
-      g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, "%s is too large", rel);
+                            _ ("file is %lld bytes; this kind of file is read whole and is "
+                               "limited to %lld"),
+                            (long long) st.st_size, (long long) fl_format_stream_threshold ());
+      g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, _ ("%s is too large"), rel);
       return FALSE;
     }
   if (!g_file_get_contents (path, &text, &len, error))
@@ -1133,8 +1154,8 @@ fl_format_read_text (FlImportContext *ctx, const char *path, char **contents, gs
       guint line = line_of_offset (text, end - text);
 
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                            "not UTF-8 text; convert it (e.g. with iconv) and import again");
-      g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, "%s:%u is not UTF-8 text",
+                            _ ("not UTF-8 text; convert it (e.g. with iconv) and import again"));
+      g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, _ ("%s:%u is not UTF-8 text"),
                    rel, line);
       return FALSE;
     }
@@ -1159,10 +1180,10 @@ fl_format_load_json (FlImportContext *ctx, const char *path, GError **error)
       g_autofree char *rel = fl_format_relative (ctx, path);
       guint line = json_parser_get_current_line (parser);
 
-      fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line, "not valid JSON: %s",
-                            local->message);
-      g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, "%s is not valid JSON: %s",
-                   rel, local->message);
+      fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
+                            _ ("not valid JSON: %s"), local->message);
+      g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID,
+                   _ ("%s is not valid JSON: %s"), rel, local->message);
       return NULL;
     }
   return json_parser_steal_root (parser);
@@ -1187,7 +1208,8 @@ fl_format_resolve_asset (FlImportContext *ctx, const char *ref, const char *base
 
   if (ref == NULL || *ref == '\0')
     {
-      fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line, "no file named");
+      fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
+                            _ ("no file named"));
       return NULL;
     }
 
@@ -1214,8 +1236,8 @@ fl_format_resolve_asset (FlImportContext *ctx, const char *ref, const char *base
       if (local == NULL)
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
-                                "%s is not a file inside the import folder; remote files are "
-                                "not downloaded",
+                                _ ("%s is not a file inside the import folder; remote files are "
+                                   "not downloaded"),
                                 ref);
           return NULL;
         }
@@ -1226,7 +1248,7 @@ fl_format_resolve_asset (FlImportContext *ctx, const char *ref, const char *base
   if (local == NULL)
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
-                            "cannot read the file reference %s", ref);
+                            _ ("cannot read the file reference %s"), ref);
       return NULL;
     }
 
@@ -1251,22 +1273,22 @@ fl_format_resolve_asset (FlImportContext *ctx, const char *ref, const char *base
 
       if (!path_inside (ctx->root, norm))
         fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
-                              "%s points outside the import folder", ref);
+                              _ ("%s points outside the import folder"), ref);
       else
         fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
-                              "%s: file not found", ref);
+                              _ ("%s: file not found"), ref);
       return NULL;
     }
   if (!path_inside (ctx->root, canonical))
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
-                            "%s points outside the import folder", ref);
+                            _ ("%s points outside the import folder"), ref);
       return NULL;
     }
   if (!g_file_test (canonical, G_FILE_TEST_IS_REGULAR))
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
-                            "%s is not a regular file", ref);
+                            _ ("%s is not a regular file"), ref);
       return NULL;
     }
   return g_steal_pointer (&canonical);
@@ -1296,7 +1318,7 @@ fl_format_ensure_kind (FlImportContext *ctx, const char *kind, const char *src_f
   if (g_strcmp0 (ctx->ds->kind, kind) == 0)
     return TRUE;
   g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_NOT_SUPPORTED,
-               "%s holds %s labels, but the import is %s", src_file, kind, ctx->ds->kind);
+               _ ("%s holds %s labels, but the import is %s"), src_file, kind, ctx->ds->kind);
   return FALSE;
 }
 
@@ -1340,7 +1362,7 @@ fl_format_add_asset (FlImportContext *ctx, const char *resolved, const char *src
   if (kind == NULL)
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file ? src_file : rel, line,
-                            "%s is neither an image nor audio (%s)", rel,
+                            _ ("%s is neither an image nor audio (%s)"), rel,
                             media_type ? media_type : "unknown type");
       return NULL;
     }
@@ -1349,7 +1371,8 @@ fl_format_add_asset (FlImportContext *ctx, const char *resolved, const char *src
   else if (!g_str_equal (ctx->ds->kind, kind))
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file ? src_file : rel, line,
-                            "%s is %s, but this import holds %s tasks", rel, kind, ctx->ds->kind);
+                            _ ("%s is %s, but this import holds %s tasks"), rel, kind,
+                            ctx->ds->kind);
       return NULL;
     }
 
@@ -1516,7 +1539,7 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
   if (!JSON_NODE_HOLDS_OBJECT (result))
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
-                            "pre-annotation is not a JSON object");
+                            _ ("pre-annotation is not a JSON object"));
       return NULL;
     }
   in = json_node_get_object (result);
@@ -1568,8 +1591,8 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
           if (!ok)
             {
               fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
-                                    "shape %u of the pre-annotation is not a valid box, polygon "
-                                    "or point",
+                                    _ ("shape %u of the pre-annotation is not a valid box, polygon "
+                                       "or point"),
                                     i + 1);
               continue;
             }
@@ -1600,9 +1623,9 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
           if (s == NULL || !number_member (s, "start", &start) || !number_member (s, "end", &end) ||
               start < 0 || end < start)
             {
-              fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
-                                    "segment %u of the pre-annotation has no valid start and end",
-                                    i + 1);
+              fl_import_report_add (
+                ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
+                _ ("segment %u of the pre-annotation has no valid start and end"), i + 1);
               continue;
             }
           fl_result_add_segment (out, start, end,
@@ -1613,14 +1636,14 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
   else
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
-                            "pre-annotation has kind “%s”; expected image or audio",
+                            _ ("pre-annotation has kind “%s”; expected image or audio"),
                             kind ? kind : "(none)");
       return NULL;
     }
   if (ctx->ds->kind != NULL && !g_str_equal (ctx->ds->kind, kind))
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,
-                            "pre-annotation is %s, but the task is %s", kind, ctx->ds->kind);
+                            _ ("pre-annotation is %s, but the task is %s"), kind, ctx->ds->kind);
       return NULL;
     }
   return json_node_init_object (json_node_alloc (), out);
@@ -1630,7 +1653,7 @@ static gboolean
 check_failed (FlDatasetItem *item, GError **error, const char *what)
 {
   g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID,
-               "Task %s (%s) has a result that cannot be exported: %s",
+               _ ("Task %s (%s) has a result that cannot be exported: %s"),
                item->task_id ? item->task_id : "?", item->asset_name ? item->asset_name : "?",
                what);
   return FALSE;

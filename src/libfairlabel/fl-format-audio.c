@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -272,7 +274,7 @@ audio_for (FlImportContext *ctx, const char *transcript, const char *rel)
   if (found == NULL)
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 0,
-                            "no audio file named %s.* beside it or in audio/", stem);
+                            _ ("no audio file named %s.* beside it or in audio/"), stem);
       return NULL;
     }
   found_rel = fl_format_relative (ctx, found);
@@ -448,7 +450,7 @@ import_cues (FlImportContext *ctx, const char *path, Style style)
       !g_str_has_prefix (text, "\xef\xbb\xbfWEBVTT"))
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 1,
-                            "not WebVTT: the file does not start with WEBVTT");
+                            _ ("not WebVTT: the file does not start with WEBVTT"));
       return;
     }
   item = audio_for (ctx, path, rel);
@@ -487,7 +489,7 @@ import_cues (FlImportContext *ctx, const char *path, Style style)
               else
                 {
                   fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, i + 1,
-                                        "line does not start with [start --> end]");
+                                        _ ("line does not start with [start --> end]"));
                   i++;
                   continue;
                 }
@@ -498,7 +500,7 @@ import_cues (FlImportContext *ctx, const char *path, Style style)
             if (!parse_timing (timing, &start, &end))
               {
                 fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, i + 1,
-                                      "timestamps are not valid");
+                                      _ ("timestamps are not valid"));
                 i++;
                 continue;
               }
@@ -541,7 +543,7 @@ import_cues (FlImportContext *ctx, const char *path, Style style)
       if (!parse_timing (lines[i], &start, &end))
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, timing_line,
-                                "expected “start --> end” timestamps");
+                                _ ("expected “start --> end” timestamps"));
           while (lines[i] != NULL && lines[i][0] != '\0')
             i++;
           continue;
@@ -650,7 +652,7 @@ import_segments_file (FlImportContext *ctx, const char *path)
   if (segs == NULL)
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 0,
-                            "valid JSON, but not a segments file (no \"segments\" list)");
+                            _ ("valid JSON, but not a segments file (no \"segments\" list)"));
       return;
     }
   if (audio != NULL)
@@ -682,7 +684,7 @@ import_segments_file (FlImportContext *ctx, const char *path)
       if (start < 0 || end < start)
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 0,
-                                "segment %u has no valid start and end", k + 1);
+                                _ ("segment %u has no valid start and end"), k + 1);
           continue;
         }
       /* Recognisers put a space before each segment's text. */
@@ -762,14 +764,15 @@ fl_format_import_asr_manifest (FlImportContext *ctx, const char *path, GError **
         continue;
       if (!g_utf8_validate (text, -1, NULL))
         {
-          fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line, "not UTF-8 text");
+          fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
+                                _ ("not UTF-8 text"));
           continue;
         }
       if (!json_parser_load_from_data (parser, text, -1, &local) ||
           !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                                "not a JSON object");
+                                _ ("not a JSON object"));
           continue;
         }
       o = json_node_get_object (json_parser_get_root (parser));
@@ -779,7 +782,7 @@ fl_format_import_asr_manifest (FlImportContext *ctx, const char *path, GError **
       if (audio == NULL || duration < 0 || offset < 0)
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                                "needs audio_filepath and a duration of zero or more");
+                                _ ("needs audio_filepath and a duration of zero or more"));
           continue;
         }
       item = g_hash_table_lookup (items, audio);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -219,8 +221,8 @@ coco_element (const char *key, JsonNode *element, guint line, gpointer user_data
   if (key == NULL)
     {
       g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_WRONG_FORMAT,
-                   "%s is a JSON array; COCO files are an object with images, annotations and "
-                   "categories",
+                   _ ("%s is a JSON array; COCO files are an object with images, annotations and "
+                      "categories"),
                    r->rel);
       return FALSE;
     }
@@ -233,7 +235,7 @@ coco_element (const char *key, JsonNode *element, guint line, gpointer user_data
           json_object_get_string_member_with_default (o, "name", NULL) == NULL)
         {
           fl_import_report_add (r->ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, line,
-                                "category without a numeric id and a name");
+                                _ ("category without a numeric id and a name"));
           return TRUE;
         }
       if (!g_hash_table_contains (r->categories, &id))
@@ -247,14 +249,14 @@ coco_element (const char *key, JsonNode *element, guint line, gpointer user_data
           json_object_get_string_member_with_default (o, "file_name", NULL) == NULL)
         {
           fl_import_report_add (r->ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, line,
-                                "image without a numeric id and a file_name");
+                                _ ("image without a numeric id and a file_name"));
           return TRUE;
         }
       if (g_hash_table_contains (r->images, &id))
         {
           fl_import_report_add (r->ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, line,
-                                "image id %" G_GINT64_FORMAT " appears twice; the first is kept",
-                                id);
+                                _ ("image id %lld appears twice; the first is kept"),
+                                (long long) id);
           return TRUE;
         }
       g_array_append_val (r->image_order, id);
@@ -266,7 +268,7 @@ coco_element (const char *key, JsonNode *element, guint line, gpointer user_data
       if (o == NULL)
         {
           fl_import_report_add (r->ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, line,
-                                "annotation %u is not an object", r->n_annotations);
+                                _ ("annotation %u is not an object"), r->n_annotations);
           return TRUE;
         }
       g_ptr_array_add (r->annotations, json_node_ref (element));
@@ -324,7 +326,7 @@ read_annotation (CocoReader *r, JsonObject *result, JsonObject *a, const char *l
               !number_at (kps, 3 * k + 2, &v))
             {
               fl_import_report_add (r->ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, 0,
-                                    "annotation %u: keypoint %u is not numeric", index, k + 1);
+                                    _ ("annotation %u: keypoint %u is not numeric"), index, k + 1);
               continue;
             }
           if (v <= 0)
@@ -362,8 +364,8 @@ read_annotation (CocoReader *r, JsonObject *result, JsonObject *a, const char *l
           if (!ok)
             {
               fl_import_report_add (r->ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, 0,
-                                    "annotation %u: segmentation polygon %u is not a list of at "
-                                    "least three x,y pairs",
+                                    _ ("annotation %u: segmentation polygon %u is not a list of at "
+                                       "least three x,y pairs"),
                                     index, p + 1);
               continue;
             }
@@ -385,7 +387,7 @@ read_annotation (CocoReader *r, JsonObject *result, JsonObject *a, const char *l
     }
   if (seg != NULL && JSON_NODE_HOLDS_OBJECT (seg) && has_box)
     fl_import_report_add (r->ctx->report, FL_IMPORT_ENTRY_CHANGED, r->rel, 0,
-                          "annotation %u: a run-length mask became its bounding box", index);
+                          _ ("annotation %u: a run-length mask became its bounding box"), index);
 
   if (has_box && b[2] >= 0 && b[3] >= 0 && added == 0)
     {
@@ -400,7 +402,7 @@ read_annotation (CocoReader *r, JsonObject *result, JsonObject *a, const char *l
     }
   else if (added == 0)
     fl_import_report_add (r->ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, 0,
-                          "annotation %u has no usable bbox, segmentation or keypoints", index);
+                          _ ("annotation %u has no usable bbox, segmentation or keypoints"), index);
   return added;
 }
 
@@ -429,9 +431,9 @@ fl_format_import_coco (FlImportContext *ctx, const char *path, GError **error)
   if (ok && !r.saw_coco)
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, r.rel, 0,
-                            "valid JSON, but not COCO: no images, annotations or categories");
+                            _ ("valid JSON, but not COCO: no images, annotations or categories"));
       g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_WRONG_FORMAT,
-                   "%s is not a COCO file (no images, annotations or categories)", r.rel);
+                   _ ("%s is not a COCO file (no images, annotations or categories)"), r.rel);
       ok = FALSE;
     }
 
@@ -470,9 +472,10 @@ fl_format_import_coco (FlImportContext *ctx, const char *path, GError **error)
           w = (int) json_object_get_int_member_with_default (img, "width", item->width);
           h = (int) json_object_get_int_member_with_default (img, "height", item->height);
           if (item->width > 0 && (w != item->width || h != item->height))
-            fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_CHANGED, r.rel, 0,
-                                  "image %s is %dx%d, the file says %dx%d; the file's size is used",
-                                  file_name, item->width, item->height, w, h);
+            fl_import_report_add (
+              ctx->report, FL_IMPORT_ENTRY_CHANGED, r.rel, 0,
+              _ ("image %s is %dx%d, the file says %dx%d; the file's size is used"), file_name,
+              item->width, item->height, w, h);
           result = fl_result_image_new (item->width > 0 ? item->width : w,
                                         item->height > 0 ? item->height : h);
           tags = fl_json_get_array (img, "fairlabel_tags");
@@ -493,28 +496,27 @@ fl_format_import_coco (FlImportContext *ctx, const char *path, GError **error)
           json_id (a, "id", &annotation_id);
           if (!json_id (a, "image_id", &image_id) || !g_hash_table_contains (r.images, &image_id))
             {
-              fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, r.rel, 0,
-                                    "annotation %" G_GINT64_FORMAT
-                                    " points at an image that is not in the file",
-                                    annotation_id);
+              fl_import_report_add (
+                ctx->report, FL_IMPORT_ENTRY_SKIPPED, r.rel, 0,
+                _ ("annotation %lld points at an image that is not in the file"),
+                (long long) annotation_id);
               continue;
             }
           if (!json_id (a, "category_id", &category_id) ||
               (label = g_hash_table_lookup (r.categories, &category_id)) == NULL)
             {
-              fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, r.rel, 0,
-                                    "annotation %" G_GINT64_FORMAT
-                                    " points at a category that is not in the file",
-                                    annotation_id);
+              fl_import_report_add (
+                ctx->report, FL_IMPORT_ENTRY_SKIPPED, r.rel, 0,
+                _ ("annotation %lld points at a category that is not in the file"),
+                (long long) annotation_id);
               continue;
             }
           result = g_hash_table_lookup (result_of, &image_id);
           if (result == NULL)
             {
               fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, r.rel, 0,
-                                    "annotation %" G_GINT64_FORMAT
-                                    " belongs to image %" G_GINT64_FORMAT ", which was skipped",
-                                    annotation_id, image_id);
+                                    _ ("annotation %lld belongs to image %lld, which was skipped"),
+                                    (long long) annotation_id, (long long) image_id);
               continue;
             }
           read_annotation (&r, result, a, label, (guint) annotation_id);

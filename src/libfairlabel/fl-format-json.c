@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -214,14 +216,14 @@ read_task (TaskListReader *r, JsonNode *element, guint line)
   else
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, line,
-                            "task %u is neither a file name nor an object", r->index);
+                            _ ("task %u is neither a file name nor an object"), r->index);
       return;
     }
   if (ref == NULL)
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, line,
-                            "task %u names no file (expected \"asset\", \"path\", \"image\" or "
-                            "\"audio\")",
+                            _ ("task %u names no file (expected \"asset\", \"path\", \"image\" or "
+                               "\"audio\")"),
                             r->index);
       return;
     }
@@ -274,7 +276,7 @@ read_task (TaskListReader *r, JsonNode *element, guint line)
                           json_object_get_int_member_with_default (reward, "amount_minor", 0),
                           currency, NULL))
         fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_CHANGED, r->rel, line,
-                              "task %u: reward in unknown currency “%s” left out", r->index,
+                              _ ("task %u: reward in unknown currency “%s” left out"), r->index,
                               currency);
     }
   if (item->duration <= 0)
@@ -296,8 +298,8 @@ task_list_element (const char *key, JsonNode *element, guint line, gpointer user
 
       if (g_strcmp0 (kind, "image") != 0 && g_strcmp0 (kind, "audio") != 0)
         {
-          g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, "%s: unknown kind “%s”",
-                       r->rel, kind ? kind : "");
+          g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID,
+                       _ ("%s: unknown kind “%s”"), r->rel, kind ? kind : "");
           return FALSE;
         }
       return fl_format_ensure_kind (ctx, kind, r->rel, error);
@@ -314,7 +316,7 @@ task_list_element (const char *key, JsonNode *element, guint line, gpointer user
     }
   else if (!g_str_equal (key, "fairlabel"))
     fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, line,
-                          "unknown member “%s” ignored", key);
+                          _ ("unknown member “%s” ignored"), key);
   return TRUE;
 }
 
@@ -373,13 +375,13 @@ fl_format_import_jsonl (FlImportContext *ctx, const char *path, GError **error)
       if (!g_utf8_validate (text, len, NULL))
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, r.rel, line,
-                                "not UTF-8 text");
+                                _ ("not UTF-8 text"));
           continue;
         }
       if (!json_parser_load_from_data (parser, p, -1, &local))
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, r.rel, line,
-                                "not valid JSON: %s", local->message);
+                                _ ("not valid JSON: %s"), local->message);
           continue;
         }
       read_task (&r, json_parser_get_root (parser), line);
@@ -434,7 +436,7 @@ fl_format_import_folder (FlImportContext *ctx, const char *path, GError **error)
 
   if (!g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_WRONG_FORMAT, "%s is not a folder",
+      g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_WRONG_FORMAT, _ ("%s is not a folder"),
                    path);
       return FALSE;
     }
@@ -567,13 +569,13 @@ parse_element (FlImportContext *ctx, const char *rel, GString *text, guint line,
   if (!g_utf8_validate (text->str, text->len, NULL))
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                            "element is not UTF-8 text");
+                            _ ("element is not UTF-8 text"));
       return NULL;
     }
   if (!json_parser_load_from_data (parser, text->str, text->len, &local))
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                            "element is not valid JSON: %s", local->message);
+                            _ ("element is not valid JSON: %s"), local->message);
       return NULL;
     }
   return json_parser_steal_root (parser);
@@ -616,8 +618,8 @@ stream_array (Reader *r, FlImportContext *ctx, const char *rel, const char *key,
         break;
     }
   g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID,
-               "%s:%u: broken JSON (an element is unfinished or larger than %d MB)", rel, r->line,
-               MAX_ELEMENT_BYTES / (1024 * 1024));
+               _ ("%s:%u: broken JSON (an element is unfinished or larger than %d MB)"), rel,
+               r->line, MAX_ELEMENT_BYTES / (1024 * 1024));
   return FALSE;
 }
 
@@ -657,9 +659,9 @@ stream_file (FlImportContext *ctx, const char *path, const char *rel, FlJsonElem
     {
       g_clear_error (&r->error);
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, r->line,
-                            "not a JSON array or object");
+                            _ ("not a JSON array or object"));
       g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID,
-                   "%s is not a JSON array or object", rel);
+                   _ ("%s is not a JSON array or object"), rel);
       return FALSE;
     }
 
@@ -713,8 +715,8 @@ stream_file (FlImportContext *ctx, const char *path, const char *rel, FlJsonElem
         break;
     }
   g_clear_error (&r->error);
-  fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, r->line, "broken JSON");
-  g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, "%s:%u: broken JSON", rel,
+  fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, r->line, _ ("broken JSON"));
+  g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, _ ("%s:%u: broken JSON"), rel,
                r->line);
   return FALSE;
 }
@@ -734,7 +736,7 @@ fl_format_stream_json (FlImportContext *ctx, const char *path, FlJsonElementFunc
   if (root == NULL)
     {
       if (error != NULL && *error == NULL)
-        g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, "%s is not valid JSON",
+        g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, _ ("%s is not valid JSON"),
                      rel);
       return FALSE;
     }
@@ -769,8 +771,9 @@ fl_format_stream_json (FlImportContext *ctx, const char *path, FlJsonElementFunc
         }
       return TRUE;
     }
-  fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 0, "not a JSON array or object");
+  fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 0,
+                        _ ("not a JSON array or object"));
   g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_WRONG_FORMAT,
-               "%s is not a JSON array or object", rel);
+               _ ("%s is not a JSON array or object"), rel);
   return FALSE;
 }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -267,7 +269,7 @@ keep_aside (LsReader *r, FlDatasetItem *item, JsonNode *element, const char *why
     }
   json_array_add_element (aside, json_node_copy (element));
   fl_import_report_add (r->ctx->report, FL_IMPORT_ENTRY_KEPT_ASIDE, r->rel, 0,
-                        "task %u: %s; kept in the task's data as unsupported_results", r->index,
+                        _ ("task %u: %s; kept in the task's data as unsupported_results"), r->index,
                         why);
 }
 
@@ -545,9 +547,9 @@ pick_results (LsReader *r, JsonObject *task, FlDatasetItem *item)
         json_object_set_array_member (item->data, "label_studio_predictions",
                                       json_array_ref (predictions));
       fl_import_report_add (r->ctx->report, FL_IMPORT_ENTRY_CHANGED, r->rel, 0,
-                            "task %u has %u annotations and predictions; the newest annotation "
-                            "(else the first prediction) is the pre-annotation, all are kept in "
-                            "the task's data",
+                            _ ("task %u has %u annotations and predictions; the newest annotation "
+                               "(else the first prediction) is the pre-annotation, all are kept in "
+                               "the task's data"),
                             r->index, n_candidates);
     }
   return picked;
@@ -569,14 +571,14 @@ read_ls_task (LsReader *r, JsonNode *element)
   if (data == NULL)
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, 0,
-                            "task %u has no \"data\" object", r->index);
+                            _ ("task %u has no \"data\" object"), r->index);
       return;
     }
   ref = media_reference (data);
   if (ref == NULL)
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, 0,
-                            "task %u: \"data\" names no image or audio", r->index);
+                            _ ("task %u: \"data\" names no image or audio"), r->index);
       return;
     }
   resolved = fl_format_resolve_asset (ctx, ref, r->base_dir, r->rel, 0);
@@ -648,9 +650,9 @@ fl_format_import_label_studio (FlImportContext *ctx, const char *path, GError **
   if (ok && r.index == 0 && ctx->ds->items->len == 0)
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, r.rel, 0,
-                            "no Label Studio tasks in the file");
+                            _ ("no Label Studio tasks in the file"));
       g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_WRONG_FORMAT,
-                   "%s holds no Label Studio tasks", r.rel);
+                   _ ("%s holds no Label Studio tasks"), r.rel);
       ok = FALSE;
     }
   g_clear_pointer (&r.single_task, json_object_unref);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,7 +419,7 @@ read_voc_file (FlImportContext *ctx, const char *path, const char *root_dir)
   filename = child_text (root, "filename");
   if (filename == NULL)
     {
-      fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 0, "no <filename>");
+      fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 0, _ ("no <filename>"));
       xmlFreeDoc (doc);
       return;
     }
@@ -442,8 +444,8 @@ read_voc_file (FlImportContext *ctx, const char *path, const char *root_dir)
     {
       if (w > 0)
         fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_CHANGED, rel, 0,
-                              "<size> says %gx%g, the image is %dx%d; the image's size is used", w,
-                              h, item->width, item->height);
+                              _ ("<size> says %gx%g, the image is %dx%d; the image's size is used"),
+                              w, h, item->width, item->height);
       w = item->width;
       h = item->height;
     }
@@ -479,7 +481,7 @@ read_voc_file (FlImportContext *ctx, const char *path, const char *root_dir)
       if (name == NULL)
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                                "object without a <name>");
+                                _ ("object without a <name>"));
           continue;
         }
       if (pt != NULL)
@@ -489,14 +491,14 @@ read_voc_file (FlImportContext *ctx, const char *path, const char *root_dir)
           if (!child_number (pt, "x", &x) || !child_number (pt, "y", &y))
             {
               fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                                    "point of “%s” is not numeric", name);
+                                    _ ("point of “%s” is not numeric"), name);
               continue;
             }
           if (w > 0 && (x < 0 || y < 0 || x > w || y > h))
             {
               fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                                    "point of “%s” at %g,%g lies outside the %gx%g image", name, x,
-                                    y, w, h);
+                                    _ ("point of “%s” at %g,%g lies outside the %gx%g image"), name,
+                                    x, y, w, h);
               continue;
             }
           shape = fl_result_add_shape (result, "point", name);
@@ -528,7 +530,8 @@ read_voc_file (FlImportContext *ctx, const char *path, const char *root_dir)
           if (!ok || json_array_get_length (points) < 3)
             {
               fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                                    "polygon of “%s” needs at least three numeric points", name);
+                                    _ ("polygon of “%s” needs at least three numeric points"),
+                                    name);
               json_array_unref (points);
               continue;
             }
@@ -541,13 +544,14 @@ read_voc_file (FlImportContext *ctx, const char *path, const char *root_dir)
           !child_number (box, "xmax", &x2) || !child_number (box, "ymax", &y2))
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                                "object “%s” has no numeric <bndbox>", name);
+                                _ ("object “%s” has no numeric <bndbox>"), name);
           continue;
         }
       if (x2 <= x1 || y2 <= y1)
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                                "box of “%s” has no area (%g,%g to %g,%g)", name, x1, y1, x2, y2);
+                                _ ("box of “%s” has no area (%g,%g to %g,%g)"), name, x1, y1, x2,
+                                y2);
           continue;
         }
       if (w > 0 && h > 0 && (x1 < 0 || y1 < 0 || x2 > w || y2 > h))
@@ -558,13 +562,13 @@ read_voc_file (FlImportContext *ctx, const char *path, const char *root_dir)
           if (cx2 <= cx1 || cy2 <= cy1)
             {
               fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                                    "box of “%s” (%g,%g to %g,%g) lies outside the %gx%g image",
+                                    _ ("box of “%s” (%g,%g to %g,%g) lies outside the %gx%g image"),
                                     name, x1, y1, x2, y2, w, h);
               continue;
             }
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_CHANGED, rel, line,
-                                "box of “%s” (%g,%g to %g,%g) reaches outside the %gx%g image; "
-                                "clipped to it",
+                                _ ("box of “%s” (%g,%g to %g,%g) reaches outside the %gx%g image; "
+                                   "clipped to it"),
                                 name, x1, y1, x2, y2, w, h);
           x1 = cx1, y1 = cy1, x2 = cx2, y2 = cy2;
         }
@@ -630,7 +634,7 @@ read_cvat_image (FlImportContext *ctx, const char *rel, const char *base_dir, xm
   if (name == NULL)
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
-                            "<image> without a name");
+                            _ ("<image> without a name"));
       return;
     }
   resolved = fl_format_resolve_asset (ctx, name, base_dir, rel, line);
@@ -656,7 +660,7 @@ read_cvat_image (FlImportContext *ctx, const char *rel, const char *base_dir, xm
       if (label == NULL)
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, cline,
-                                "<%s> without a label", element);
+                                _ ("<%s> without a label"), element);
           continue;
         }
       for (xmlNode *a = c->children; a != NULL; a = a->next)
@@ -687,14 +691,14 @@ read_cvat_image (FlImportContext *ctx, const char *rel, const char *base_dir, xm
           if (xtl == NULL || ytl == NULL || xbr == NULL || ybr == NULL)
             {
               fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, cline,
-                                    "box without xtl, ytl, xbr and ybr");
+                                    _ ("box without xtl, ytl, xbr and ybr"));
               continue;
             }
           x1 = g_ascii_strtod (xtl, NULL), y1 = g_ascii_strtod (ytl, NULL);
           x2 = g_ascii_strtod (xbr, NULL), y2 = g_ascii_strtod (ybr, NULL);
           if (rotation != NULL && g_ascii_strtod (rotation, NULL) != 0)
             fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_CHANGED, rel, cline,
-                                  "rotated box of “%s” imported without its rotation", label);
+                                  _ ("rotated box of “%s” imported without its rotation"), label);
           shape = fl_result_add_shape (result, "box", label);
           json_object_set_double_member (shape, "x", x1);
           json_object_set_double_member (shape, "y", y1);
@@ -731,7 +735,7 @@ read_cvat_image (FlImportContext *ctx, const char *rel, const char *base_dir, xm
               if (json_array_get_length (list) < 3)
                 {
                   fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, cline,
-                                        "polygon with fewer than three points");
+                                        _ ("polygon with fewer than three points"));
                   json_array_unref (list);
                   continue;
                 }
@@ -757,7 +761,7 @@ read_cvat_image (FlImportContext *ctx, const char *rel, const char *base_dir, xm
         }
       else
         fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, cline,
-                              "<%s> shapes are not supported", element);
+                              _ ("<%s> shapes are not supported"), element);
       g_clear_pointer (&attrs, json_object_unref);
     }
 }
@@ -781,7 +785,7 @@ fl_format_import_cvat (FlImportContext *ctx, const char *path, GError **error)
   reader = xmlReaderForFile (file, NULL, XML_OPTIONS);
   if (reader == NULL)
     {
-      g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, "Cannot read %s", rel);
+      g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID, _ ("Cannot read %s"), rel);
       return FALSE;
     }
   ret = xmlTextReaderRead (reader);
@@ -800,10 +804,10 @@ fl_format_import_cvat (FlImportContext *ctx, const char *path, GError **error)
           if (!g_str_equal (name, "annotations"))
             {
               fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 1,
-                                    "not CVAT for images: the root is <%s>", name);
+                                    _ ("not CVAT for images: the root is <%s>"), name);
               xmlFreeTextReader (reader);
               g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_WRONG_FORMAT,
-                           "%s is not a CVAT for images file", rel);
+                           _ ("%s is not a CVAT for images file"), rel);
               return FALSE;
             }
           ret = xmlTextReaderRead (reader);
@@ -824,12 +828,12 @@ fl_format_import_cvat (FlImportContext *ctx, const char *path, GError **error)
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel,
                             (guint) MAX (0, xmlTextReaderGetParserLineNumber (reader)),
-                            "not well-formed XML; the rest of the file was not read");
+                            _ ("not well-formed XML; the rest of the file was not read"));
       if (!saw_root)
         {
           xmlFreeTextReader (reader);
           g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID,
-                       "%s is not well-formed XML", rel);
+                       _ ("%s is not well-formed XML"), rel);
           return FALSE;
         }
     }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -66,8 +68,8 @@ fl_format_export_yolo (FlExportContext *ctx, GError **error)
           !fl_format_image_size (item, &w, &h))
         {
           g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID,
-                       "Task %s: the image size is unknown, so YOLO coordinates cannot be "
-                       "computed",
+                       _ ("Task %s: the image size is unknown, so YOLO coordinates cannot be "
+                          "computed"),
                        item->task_id ? item->task_id : ctx->names[i]);
           return FALSE;
         }
@@ -178,21 +180,21 @@ read_label_file (FlImportContext *ctx, FlDatasetItem *item, const char *label_pa
       if (n != 5 && (n < 7 || n % 2 == 0 || n > G_N_ELEMENTS (v)))
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, l + 1,
-                                "expected “class cx cy w h” or a polygon, found %u values", n);
+                                _ ("expected “class cx cy w h” or a polygon, found %u values"), n);
           continue;
         }
       cls = g_ascii_strtoull (tok[0], &endp, 10);
       if (endp == tok[0] || *endp != '\0')
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, l + 1,
-                                "class “%s” is not a whole number", tok[0]);
+                                _ ("class “%s” is not a whole number"), tok[0]);
           continue;
         }
       if (cls >= classes->len)
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, l + 1,
-                                "class %" G_GUINT64_FORMAT " is not in the class list (%u classes)",
-                                cls, classes->len);
+                                _ ("class %llu is not in the class list (%u classes)"),
+                                (unsigned long long) cls, classes->len);
           continue;
         }
       label = g_ptr_array_index (classes, cls);
@@ -201,13 +203,13 @@ read_label_file (FlImportContext *ctx, FlDatasetItem *item, const char *label_pa
           if (!parse_number (tok[t], &v[t - 1]))
             {
               fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, l + 1,
-                                    "value “%s” is not a number", tok[t]);
+                                    _ ("value “%s” is not a number"), tok[t]);
               ok = FALSE;
             }
           else if (v[t - 1] < -EPSILON || v[t - 1] > 1 + EPSILON)
             {
               fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, l + 1,
-                                    "value %s is outside 0..1", tok[t]);
+                                    _ ("value %s is outside 0..1"), tok[t]);
               ok = FALSE;
             }
         }
@@ -220,7 +222,7 @@ read_label_file (FlImportContext *ctx, FlDatasetItem *item, const char *label_pa
           if (v[2] <= 0 || v[3] <= 0)
             {
               fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, l + 1,
-                                    "box has no area");
+                                    _ ("box has no area"));
               continue;
             }
           shape = fl_result_add_shape (result, "box", label);
@@ -274,9 +276,9 @@ fl_format_import_yolo (FlImportContext *ctx, const char *path, GError **error)
   if (classes_path == NULL)
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, NULL, 0,
-                            "no classes.txt or obj.names in the folder");
+                            _ ("no classes.txt or obj.names in the folder"));
       g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_WRONG_FORMAT,
-                   "Not a YOLO folder: no classes.txt or obj.names");
+                   _ ("Not a YOLO folder: no classes.txt or obj.names"));
       return FALSE;
     }
   classes_rel = fl_format_relative (ctx, classes_path);
@@ -341,8 +343,9 @@ fl_format_import_yolo (FlImportContext *ctx, const char *path, GError **error)
         continue;
       if (item->width <= 0 || item->height <= 0)
         {
-          fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 0,
-                                "cannot read the image size, so its YOLO labels cannot be placed");
+          fl_import_report_add (
+            ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 0,
+            _ ("cannot read the image size, so its YOLO labels cannot be placed"));
           continue;
         }
       read_label_file (ctx, item, label_path, classes);
@@ -360,7 +363,7 @@ fl_format_import_yolo (FlImportContext *ctx, const char *path, GError **error)
           g_autofree char *rel = fl_format_relative (ctx, full);
 
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, 0,
-                                "label file without an image of the same name");
+                                _ ("label file without an image of the same name"));
         }
   }
   return TRUE;
