@@ -553,7 +553,7 @@ fl_format_append_json_string (GString *out, const char *text)
 const char *
 fl_format_shape_string (JsonObject *shape, const char *member)
 {
-  return json_object_get_string_member_with_default (shape, member, "");
+  return fl_json_string (shape, member, "");
 }
 
 double
@@ -1483,7 +1483,7 @@ fl_result_add_segment (JsonObject *result, double start, double end, const char 
     json_object_set_string_member (seg, "speaker", speaker);
   json_object_set_string_member (seg, "text", text ? text : "");
   json_array_add_object_element (segments, seg);
-  if (end > json_object_get_double_member_with_default (result, "duration", 0))
+  if (end > fl_json_double (result, "duration", 0))
     json_object_set_double_member (result, "duration", end);
 }
 
@@ -1543,7 +1543,7 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
       return NULL;
     }
   in = json_node_get_object (result);
-  kind = json_object_get_string_member_with_default (in, "kind", NULL);
+  kind = fl_json_string (in, "kind", NULL);
 
   if (g_strcmp0 (kind, "image") == 0)
     {
@@ -1562,8 +1562,8 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
         {
           JsonNode *sn = json_array_get_element (shapes, i);
           JsonObject *s = JSON_NODE_HOLDS_OBJECT (sn) ? json_node_get_object (sn) : NULL;
-          const char *type = s ? json_object_get_string_member_with_default (s, "type", "") : "";
-          const char *label = s ? json_object_get_string_member_with_default (s, "label", "") : "";
+          const char *type = s ? fl_json_string (s, "type", "") : "";
+          const char *label = s ? fl_json_string (s, "label", "") : "";
           double x, y, sw, sh;
           gboolean ok = FALSE;
 
@@ -1628,9 +1628,8 @@ fl_result_sanitize (FlImportContext *ctx, JsonNode *result, const char *src_file
                 _ ("segment %u of the pre-annotation has no valid start and end"), i + 1);
               continue;
             }
-          fl_result_add_segment (out, start, end,
-                                 json_object_get_string_member_with_default (s, "speaker", NULL),
-                                 json_object_get_string_member_with_default (s, "text", ""));
+          fl_result_add_segment (out, start, end, fl_json_string (s, "speaker", NULL),
+                                 fl_json_string (s, "text", ""));
         }
     }
   else
@@ -1671,7 +1670,7 @@ fl_format_check_result (FlDataset *ds, FlDatasetItem *item, GError **error)
   if (!JSON_NODE_HOLDS_OBJECT (item->result))
     return check_failed (item, error, "not a JSON object");
   result = json_node_get_object (item->result);
-  kind = json_object_get_string_member_with_default (result, "kind", NULL);
+  kind = fl_json_string (result, "kind", NULL);
   if (g_strcmp0 (kind, ds->kind) != 0)
     return check_failed (item, error, "its kind is not the project's");
 
@@ -1693,7 +1692,7 @@ fl_format_check_result (FlDataset *ds, FlDatasetItem *item, GError **error)
         {
           JsonNode *sn = json_array_get_element (list, i);
           JsonObject *s = JSON_NODE_HOLDS_OBJECT (sn) ? json_node_get_object (sn) : NULL;
-          const char *type = s ? json_object_get_string_member_with_default (s, "type", "") : "";
+          const char *type = s ? fl_json_string (s, "type", "") : "";
           JsonNode *label = s ? json_object_get_member (s, "label") : NULL;
           JsonNode *attrs = s ? json_object_get_member (s, "attributes") : NULL;
           double v;
@@ -1769,10 +1768,9 @@ fl_format_collect_labels (FlDataset *ds)
   for (guint i = 0; classes != NULL && i < json_array_get_length (classes); i++)
     {
       JsonNode *cn = json_array_get_element (classes, i);
-      const char *name =
-        JSON_NODE_HOLDS_OBJECT (cn)
-          ? json_object_get_string_member_with_default (json_node_get_object (cn), "name", NULL)
-          : NULL;
+      const char *name = JSON_NODE_HOLDS_OBJECT (cn)
+                           ? fl_json_string (json_node_get_object (cn), "name", NULL)
+                           : NULL;
 
       if (name != NULL && !g_hash_table_contains (seen, name))
         {
@@ -1787,8 +1785,8 @@ fl_format_collect_labels (FlDataset *ds)
 
       for (guint k = 0; shapes != NULL && k < json_array_get_length (shapes); k++)
         {
-          const char *label = json_object_get_string_member_with_default (
-            json_array_get_object_element (shapes, k), "label", "");
+          const char *label =
+            fl_json_string (json_array_get_object_element (shapes, k), "label", "");
 
           if (!g_hash_table_contains (seen, label))
             {
@@ -1813,7 +1811,7 @@ complete_name_list (JsonObject *config, const char *member, gboolean as_objects,
       const char *name = NULL;
 
       if (as_objects && JSON_NODE_HOLDS_OBJECT (n))
-        name = json_object_get_string_member_with_default (json_node_get_object (n), "name", NULL);
+        name = fl_json_string (json_node_get_object (n), "name", NULL);
       else if (!as_objects && JSON_NODE_HOLDS_VALUE (n))
         name = json_node_get_string (n);
       if (name != NULL)
@@ -1858,12 +1856,12 @@ fl_format_complete_label_config (FlDataset *ds)
       JsonArray *segs = fl_format_result_array (item, "segments");
 
       for (guint k = 0; shapes != NULL && k < json_array_get_length (shapes); k++)
-        g_ptr_array_add (classes, g_strdup (json_object_get_string_member_with_default (
+        g_ptr_array_add (classes, g_strdup (fl_json_string (
                                     json_array_get_object_element (shapes, k), "label", NULL)));
       for (guint k = 0; t != NULL && k < json_array_get_length (t); k++)
         g_ptr_array_add (tags, g_strdup (json_array_get_string_element (t, k)));
       for (guint k = 0; segs != NULL && k < json_array_get_length (segs); k++)
-        g_ptr_array_add (speakers, g_strdup (json_object_get_string_member_with_default (
+        g_ptr_array_add (speakers, g_strdup (fl_json_string (
                                      json_array_get_object_element (segs, k), "speaker", NULL)));
     }
   complete_name_list (ds->label_config, "classes", TRUE, classes);
@@ -1878,8 +1876,8 @@ fl_format_image_size (FlDatasetItem *item, int *width, int *height)
 
   if (item->result != NULL && JSON_NODE_HOLDS_OBJECT (item->result))
     image = fl_json_get_object (json_node_get_object (item->result), "image");
-  *width = image ? (int) json_object_get_int_member_with_default (image, "width", 0) : 0;
-  *height = image ? (int) json_object_get_int_member_with_default (image, "height", 0) : 0;
+  *width = image ? (int) fl_json_int (image, "width", 0) : 0;
+  *height = image ? (int) fl_json_int (image, "height", 0) : 0;
   if (*width > 0 && *height > 0)
     return TRUE;
   *width = item->width;
@@ -1900,12 +1898,10 @@ fl_format_audio_duration (FlDatasetItem *item)
   double d = 0;
 
   if (item->result != NULL && JSON_NODE_HOLDS_OBJECT (item->result))
-    d = json_object_get_double_member_with_default (json_node_get_object (item->result), "duration",
-                                                    0);
+    d = fl_json_double (json_node_get_object (item->result), "duration", 0);
   if (d <= 0)
     d = item->duration;
   for (guint k = 0; d <= 0 && segs != NULL && k < json_array_get_length (segs); k++)
-    d = MAX (d, json_object_get_double_member_with_default (json_array_get_object_element (segs, k),
-                                                            "end", 0));
+    d = MAX (d, fl_json_double (json_array_get_object_element (segs, k), "end", 0));
   return d;
 }

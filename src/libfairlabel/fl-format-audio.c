@@ -92,7 +92,7 @@ export_subtitles (FlExportContext *ctx, Style style, const char *ext, GError **e
       for (guint k = 0; segs != NULL && k < json_array_get_length (segs); k++)
         {
           JsonObject *s = json_array_get_object_element (segs, k);
-          const char *speaker = json_object_get_string_member_with_default (s, "speaker", NULL);
+          const char *speaker = fl_json_string (s, "speaker", NULL);
           g_autofree char *text = cue_text (fl_format_shape_string (s, "text"));
           double start = fl_format_shape_number (s, "start"),
                  end = fl_format_shape_number (s, "end");
@@ -174,7 +174,7 @@ fl_format_export_asr_manifest (FlExportContext *ctx, GError **error)
       for (guint k = 0; segs != NULL && k < json_array_get_length (segs); k++)
         {
           JsonObject *s = json_array_get_object_element (segs, k);
-          const char *speaker = json_object_get_string_member_with_default (s, "speaker", NULL);
+          const char *speaker = fl_json_string (s, "speaker", NULL);
           double start = to_ms (fl_format_shape_number (s, "start")) / 1000.0;
           double end = to_ms (fl_format_shape_number (s, "end")) / 1000.0;
 
@@ -221,7 +221,7 @@ fl_format_export_segments (FlExportContext *ctx, GError **error)
       for (guint k = 0; segs != NULL && k < json_array_get_length (segs); k++)
         {
           JsonObject *s = json_array_get_object_element (segs, k);
-          const char *speaker = json_object_get_string_member_with_default (s, "speaker", NULL);
+          const char *speaker = fl_json_string (s, "speaker", NULL);
 
           g_string_append_printf (out, "%s\n{\"start\":", k ? "," : "");
           fl_format_append_number (out, to_ms (fl_format_shape_number (s, "start")) / 1000.0);
@@ -644,10 +644,10 @@ import_segments_file (FlImportContext *ctx, const char *path)
     {
       obj = json_node_get_object (root);
       segs = fl_json_get_array (obj, "segments");
-      audio = json_object_get_string_member_with_default (obj, "audio", NULL);
+      audio = fl_json_string (obj, "audio", NULL);
       if (audio == NULL)
-        audio = json_object_get_string_member_with_default (obj, "audio_filepath", NULL);
-      duration = json_object_get_double_member_with_default (obj, "duration", 0);
+        audio = fl_json_string (obj, "audio_filepath", NULL);
+      duration = fl_json_double (obj, "duration", 0);
     }
   if (segs == NULL)
     {
@@ -677,9 +677,9 @@ import_segments_file (FlImportContext *ctx, const char *path)
     {
       JsonNode *sn = json_array_get_element (segs, k);
       JsonObject *s = JSON_NODE_HOLDS_OBJECT (sn) ? json_node_get_object (sn) : NULL;
-      double start = s ? json_object_get_double_member_with_default (s, "start", -1) : -1;
-      double end = s ? json_object_get_double_member_with_default (s, "end", -1) : -1;
-      const char *text = s ? json_object_get_string_member_with_default (s, "text", "") : "";
+      double start = s ? fl_json_double (s, "start", -1) : -1;
+      double end = s ? fl_json_double (s, "end", -1) : -1;
+      const char *text = s ? fl_json_string (s, "text", "") : "";
 
       if (start < 0 || end < start)
         {
@@ -690,8 +690,7 @@ import_segments_file (FlImportContext *ctx, const char *path)
       /* Recognisers put a space before each segment's text. */
       while (obj != NULL && !json_object_has_member (obj, "speakers") && *text == ' ')
         text++;
-      fl_result_add_segment (result, start, end,
-                             json_object_get_string_member_with_default (s, "speaker", NULL), text);
+      fl_result_add_segment (result, start, end, fl_json_string (s, "speaker", NULL), text);
     }
 }
 
@@ -776,9 +775,9 @@ fl_format_import_asr_manifest (FlImportContext *ctx, const char *path, GError **
           continue;
         }
       o = json_node_get_object (json_parser_get_root (parser));
-      audio = json_object_get_string_member_with_default (o, "audio_filepath", NULL);
-      duration = json_object_get_double_member_with_default (o, "duration", -1);
-      offset = json_object_get_double_member_with_default (o, "offset", 0);
+      audio = fl_json_string (o, "audio_filepath", NULL);
+      duration = fl_json_double (o, "duration", -1);
+      offset = fl_json_double (o, "offset", 0);
       if (audio == NULL || duration < 0 || offset < 0)
         {
           fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, rel, line,
@@ -802,8 +801,7 @@ fl_format_import_asr_manifest (FlImportContext *ctx, const char *path, GError **
         }
       result = json_node_get_object (item->result);
       fl_result_add_segment (result, offset, round ((offset + duration) * 1000) / 1000,
-                             json_object_get_string_member_with_default (o, "speaker", NULL),
-                             json_object_get_string_member_with_default (o, "text", ""));
+                             fl_json_string (o, "speaker", NULL), fl_json_string (o, "text", ""));
     }
   return TRUE;
 }

@@ -231,8 +231,7 @@ coco_element (const char *key, JsonNode *element, guint line, gpointer user_data
     r->saw_coco = TRUE;
   if (g_str_equal (key, "categories"))
     {
-      if (o == NULL || !json_id (o, "id", &id) ||
-          json_object_get_string_member_with_default (o, "name", NULL) == NULL)
+      if (o == NULL || !json_id (o, "id", &id) || fl_json_string (o, "name", NULL) == NULL)
         {
           fl_import_report_add (r->ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, line,
                                 _ ("category without a numeric id and a name"));
@@ -245,8 +244,7 @@ coco_element (const char *key, JsonNode *element, guint line, gpointer user_data
     }
   else if (g_str_equal (key, "images"))
     {
-      if (o == NULL || !json_id (o, "id", &id) ||
-          json_object_get_string_member_with_default (o, "file_name", NULL) == NULL)
+      if (o == NULL || !json_id (o, "id", &id) || fl_json_string (o, "file_name", NULL) == NULL)
         {
           fl_import_report_add (r->ctx->report, FL_IMPORT_ENTRY_SKIPPED, r->rel, line,
                                 _ ("image without a numeric id and a file_name"));
@@ -469,8 +467,8 @@ fl_format_import_coco (FlImportContext *ctx, const char *path, GError **error)
           if (item == NULL)
             continue;
           item->task_id = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-          w = (int) json_object_get_int_member_with_default (img, "width", item->width);
-          h = (int) json_object_get_int_member_with_default (img, "height", item->height);
+          w = (int) fl_json_int (img, "width", item->width);
+          h = (int) fl_json_int (img, "height", item->height);
           if (item->width > 0 && (w != item->width || h != item->height))
             fl_import_report_add (
               ctx->report, FL_IMPORT_ENTRY_CHANGED, r.rel, 0,

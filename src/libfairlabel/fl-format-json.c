@@ -245,7 +245,7 @@ read_task (TaskListReader *r, JsonNode *element, guint line)
     }
   if (json_object_has_member (task, "asset_name"))
     {
-      const char *name = json_object_get_string_member_with_default (task, "asset_name", NULL);
+      const char *name = fl_json_string (task, "asset_name", NULL);
 
       if (name != NULL)
         {
@@ -253,7 +253,7 @@ read_task (TaskListReader *r, JsonNode *element, guint line)
           item->asset_name = g_strdup (name);
         }
     }
-  item->asset_sha256 = g_strdup (json_object_get_string_member_with_default (task, "sha256", NULL));
+  item->asset_sha256 = g_strdup (fl_json_string (task, "sha256", NULL));
   if (json_object_has_member (task, "data") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (task, "data")))
     item->data = json_object_ref (fl_json_get_object (task, "data"));
@@ -261,26 +261,23 @@ read_task (TaskListReader *r, JsonNode *element, guint line)
   if (result == NULL)
     result = json_object_get_member (task, "pre_annotation");
   item->result = fl_result_sanitize (ctx, result, r->rel, line);
-  item->worker = g_strdup (json_object_get_string_member_with_default (task, "worker", NULL));
-  item->submitted_at_unix = fl_format_parse_iso8601 (
-    json_object_get_string_member_with_default (task, "submitted_at", NULL));
-  item->active_seconds = json_object_get_int_member_with_default (task, "active_seconds", 0);
-  item->state = g_strdup (json_object_get_string_member_with_default (task, "state", NULL));
+  item->worker = g_strdup (fl_json_string (task, "worker", NULL));
+  item->submitted_at_unix = fl_format_parse_iso8601 (fl_json_string (task, "submitted_at", NULL));
+  item->active_seconds = fl_json_int (task, "active_seconds", 0);
+  item->state = g_strdup (fl_json_string (task, "state", NULL));
   if (json_object_has_member (task, "reward") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (task, "reward")))
     {
       JsonObject *reward = fl_json_get_object (task, "reward");
-      const char *currency = json_object_get_string_member_with_default (reward, "currency", "");
+      const char *currency = fl_json_string (reward, "currency", "");
 
-      if (!fl_money_init (&item->reward,
-                          json_object_get_int_member_with_default (reward, "amount_minor", 0),
-                          currency, NULL))
+      if (!fl_money_init (&item->reward, fl_json_int (reward, "amount_minor", 0), currency, NULL))
         fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_CHANGED, r->rel, line,
                               _ ("task %u: reward in unknown currency “%s” left out"), r->index,
                               currency);
     }
   if (item->duration <= 0)
-    item->duration = json_object_get_double_member_with_default (task, "duration", 0);
+    item->duration = fl_json_double (task, "duration", 0);
 }
 
 static gboolean

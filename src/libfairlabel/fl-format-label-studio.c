@@ -144,7 +144,7 @@ export_audio_result (GString *out, FlDatasetItem *item)
   for (guint k = 0; segs != NULL && k < json_array_get_length (segs); k++)
     {
       JsonObject *s = json_array_get_object_element (segs, k);
-      const char *speaker = json_object_get_string_member_with_default (s, "speaker", NULL);
+      const char *speaker = fl_json_string (s, "speaker", NULL);
       g_autofree char *id = g_strdup_printf ("seg%u", k + 1);
       g_autoptr (GString) span = g_string_new ("\"start\":");
 
@@ -294,8 +294,8 @@ read_results (LsReader *r, FlDatasetItem *item, JsonArray *results)
         JsonNode *en = json_array_get_element (results, k);
         JsonObject *e = JSON_NODE_HOLDS_OBJECT (en) ? json_node_get_object (en) : NULL;
         JsonObject *value = e ? fl_json_get_object (e, "value") : NULL;
-        const char *type = e ? json_object_get_string_member_with_default (e, "type", "") : "";
-        const char *id = e ? json_object_get_string_member_with_default (e, "id", "") : "";
+        const char *type = e ? fl_json_string (e, "type", "") : "";
+        const char *id = e ? fl_json_string (e, "id", "") : "";
         gboolean is_region = FALSE, ok = TRUE;
         double ow, oh;
         JsonObject *shape;
@@ -304,8 +304,8 @@ read_results (LsReader *r, FlDatasetItem *item, JsonArray *results)
           {
             if (pass == 0)
               {
-                g_autofree char *why =
-                  g_strdup_printf ("result type “%s” is not supported", *type ? type : "(none)");
+                g_autofree char *why = g_strdup_printf (_ ("result type “%s” is not supported"),
+                                                        *type ? type : "(none)");
 
                 keep_aside (r, item, en, why);
               }
@@ -317,29 +317,29 @@ read_results (LsReader *r, FlDatasetItem *item, JsonArray *results)
         if ((pass == 0) != is_region)
           continue;
 
-        ow = json_object_get_double_member_with_default (e, "original_width", item->width);
-        oh = json_object_get_double_member_with_default (e, "original_height", item->height);
+        ow = fl_json_double (e, "original_width", item->width);
+        oh = fl_json_double (e, "original_height", item->height);
         if (!audio && is_region && (ow <= 0 || oh <= 0))
           {
             keep_aside (r, item, en,
-                        "a region without original_width/original_height on an "
-                        "image of unknown size");
+                        _ ("a region without original_width/original_height on an "
+                           "image of unknown size"));
             continue;
           }
         if (g_str_equal (type, "rectanglelabels") || g_str_equal (type, "rectangle"))
           {
             double x = value_number (value, "x", &ok), y = value_number (value, "y", &ok);
             double w = value_number (value, "width", &ok), h = value_number (value, "height", &ok);
-            double rotation = json_object_get_double_member_with_default (value, "rotation", 0);
+            double rotation = fl_json_double (value, "rotation", 0);
 
             if (!ok)
               {
-                keep_aside (r, item, en, "a rectangle without numeric x, y, width, height");
+                keep_aside (r, item, en, _ ("a rectangle without numeric x, y, width, height"));
                 continue;
               }
             if (rotation != 0)
               {
-                keep_aside (r, item, en, "a rotated rectangle (rotation is not supported)");
+                keep_aside (r, item, en, _ ("a rotated rectangle (rotation is not supported)"));
                 continue;
               }
             shape = fl_result_add_shape (result, "box", first_string (value, "rectanglelabels"));
@@ -369,7 +369,7 @@ read_results (LsReader *r, FlDatasetItem *item, JsonArray *results)
             if (json_array_get_length (points) < 3)
               {
                 json_array_unref (points);
-                keep_aside (r, item, en, "a polygon with fewer than three points");
+                keep_aside (r, item, en, _ ("a polygon with fewer than three points"));
                 continue;
               }
             shape = fl_result_add_shape (result, "polygon", first_string (value, "polygonlabels"));
@@ -381,7 +381,7 @@ read_results (LsReader *r, FlDatasetItem *item, JsonArray *results)
 
             if (!ok)
               {
-                keep_aside (r, item, en, "a keypoint without numeric x, y");
+                keep_aside (r, item, en, _ ("a keypoint without numeric x, y"));
                 continue;
               }
             shape = fl_result_add_shape (result, "point", first_string (value, "keypointlabels"));
@@ -397,9 +397,9 @@ read_results (LsReader *r, FlDatasetItem *item, JsonArray *results)
             if (!ok || start < 0 || end < start)
               {
                 if (g_str_equal (type, "textarea") && !json_object_has_member (value, "start"))
-                  keep_aside (r, item, en, "a transcription not tied to a region");
+                  keep_aside (r, item, en, _ ("a transcription not tied to a region"));
                 else
-                  keep_aside (r, item, en, "a segment without a valid start and end");
+                  keep_aside (r, item, en, _ ("a segment without a valid start and end"));
                 continue;
               }
             seg = g_hash_table_lookup (segment_of, id);
@@ -433,13 +433,13 @@ read_results (LsReader *r, FlDatasetItem *item, JsonArray *results)
         else if (g_str_equal (type, "choices") && *id != '\0' &&
                  g_hash_table_contains (shape_of, id) == FALSE &&
                  json_object_has_member (value, "x"))
-          keep_aside (r, item, en, "choices for a region that was not imported");
+          keep_aside (r, item, en, _ ("choices for a region that was not imported"));
         else if (g_str_equal (type, "choices") && g_hash_table_contains (shape_of, id))
           {
             JsonObject *target = g_hash_table_lookup (shape_of, id);
             JsonObject *attrs = fl_json_get_object (target, "attributes");
             const char *choice = first_string (value, "choices");
-            const char *from = json_object_get_string_member_with_default (e, "from_name", "attr");
+            const char *from = fl_json_string (e, "from_name", "attr");
             JsonNode *v = json_node_alloc ();
 
             if (attrs == NULL)
@@ -463,7 +463,8 @@ read_results (LsReader *r, FlDatasetItem *item, JsonArray *results)
           }
         else
           {
-            g_autofree char *why = g_strdup_printf ("result type “%s” is not supported", type);
+            g_autofree char *why =
+              g_strdup_printf (_ ("result type “%s” is not supported"), *type ? type : "(none)");
 
             keep_aside (r, item, en, why);
             continue;
@@ -487,7 +488,7 @@ media_reference (JsonObject *data)
 
   for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
     {
-      const char *v = json_object_get_string_member_with_default (data, keys[i], NULL);
+      const char *v = fl_json_string (data, keys[i], NULL);
 
       if (v != NULL)
         return v;
@@ -519,7 +520,7 @@ pick_results (LsReader *r, JsonObject *task, FlDatasetItem *item)
       JsonNode *an = json_array_get_element (annotations, i);
       JsonObject *a = JSON_NODE_HOLDS_OBJECT (an) ? json_node_get_object (an) : NULL;
 
-      if (a == NULL || json_object_get_boolean_member_with_default (a, "was_cancelled", FALSE))
+      if (a == NULL || fl_json_bool (a, "was_cancelled", FALSE))
         continue;
       n_candidates++;
       if (fl_json_get_array (a, "result") != NULL)

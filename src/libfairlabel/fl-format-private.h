@@ -40,6 +40,53 @@ fl_json_array_string (JsonArray *array, guint index)
            : NULL;
 }
 
+/* Typed members with a default for missing members and members of another
+ * type: input files are not trusted to have the types they should. */
+static inline const char *
+fl_json_string (JsonObject *object, const char *name, const char *default_value)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+             json_node_get_value_type (node) == G_TYPE_STRING
+           ? json_node_get_string (node)
+           : default_value;
+}
+
+static inline double
+fl_json_double (JsonObject *object, const char *name, double default_value)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+             (json_node_get_value_type (node) == G_TYPE_DOUBLE ||
+              json_node_get_value_type (node) == G_TYPE_INT64)
+           ? json_node_get_double (node)
+           : default_value;
+}
+
+static inline gint64
+fl_json_int (JsonObject *object, const char *name, gint64 default_value)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+             json_node_get_value_type (node) == G_TYPE_INT64
+           ? json_node_get_int (node)
+           : default_value;
+}
+
+static inline gboolean
+fl_json_bool (JsonObject *object, const char *name, gboolean default_value)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+             json_node_get_value_type (node) == G_TYPE_BOOLEAN
+           ? json_node_get_boolean (node)
+           : default_value;
+}
+
 /* NAN unless the element is a number. */
 static inline double
 fl_json_array_double (JsonArray *array, guint index)

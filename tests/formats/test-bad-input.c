@@ -509,6 +509,80 @@ test_folder_and_recogniser_json (void)
   fx_remove_tree (tmp);
 }
 
+/* Members of the wrong type anywhere: reported or ignored, never a crash or
+ * a critical warning (this suite runs with fatal warnings). */
+static void
+test_wrong_types (void)
+{
+  static const struct
+  {
+    const char *name;
+    const char *format;
+    const char *text;
+  } cases[] = {
+    { "a.json", "json",
+      "{\"fairlabel\":1,\"kind\":\"image\",\"project_title\":[1],\"label_config\":7,"
+      "\"tasks\":[{\"image\":\"a.png\",\"id\":{},\"asset_name\":3,\"data\":[],"
+      "\"result\":{\"kind\":\"image\",\"image\":[],\"shapes\":[1,{\"type\":5},"
+      "{\"type\":\"box\",\"label\":{},\"x\":\"1\",\"y\":1,\"width\":1,\"height\":1},"
+      "{\"type\":\"polygon\",\"points\":[[1,\"a\"],[2,2],[3,3]]},"
+      "{\"type\":\"point\",\"label\":[],\"x\":1,\"y\":2}],\"tags\":[1,\"ok\",{}]},"
+      "\"worker\":7,\"reward\":{\"amount_minor\":\"x\",\"currency\":[]},"
+      "\"active_seconds\":\"1\",\"submitted_at\":5},\"a.png\",3,null]}" },
+    { "b.jsonl", "jsonl",
+      "{\"image\":[\"a.png\"]}\n[1,2]\n\"a.png\"\n{\"image\":\"a.png\","
+      "\"pre_annotation\":{\"kind\":\"audio\"}}\n" },
+    { "c.json", "coco",
+      "{\"images\":[{\"id\":\"1\",\"file_name\":\"a.png\"},{\"id\":1,\"file_name\":7},"
+      "{\"id\":2,\"file_name\":\"a.png\",\"width\":\"w\",\"fairlabel_tags\":[1,[]]},5],"
+      "\"categories\":[{\"id\":1,\"name\":2},{\"id\":3,\"name\":\"x\"},[]],"
+      "\"annotations\":[{\"id\":1,\"image_id\":2,\"category_id\":3,\"bbox\":[\"a\",1,2,3]},"
+      "{\"id\":2,\"image_id\":2,\"category_id\":3,\"segmentation\":[[1,\"a\",3,4,5,6],7]},"
+      "{\"id\":3,\"image_id\":2,\"category_id\":3,\"keypoints\":[1,2,\"v\"]},"
+      "{\"id\":4,\"image_id\":2,\"category_id\":3,\"segmentation\":{\"counts\":1},"
+      "\"bbox\":[1,1,2,2],\"attributes\":[]},8]}" },
+    { "d.json", "label-studio",
+      "[{\"data\":{\"image\":\"a.png\"},\"id\":[],\"annotations\":[{\"was_cancelled\":\"no\","
+      "\"result\":[1,{\"type\":7,\"value\":{}},{\"type\":\"rectanglelabels\",\"value\":"
+      "{\"x\":\"1\",\"rectanglelabels\":[1]}},{\"type\":\"polygonlabels\",\"original_width\":"
+      "\"w\",\"value\":{\"points\":[1,[\"a\",2],[1]],\"polygonlabels\":{}}},"
+      "{\"type\":\"choices\",\"id\":5,\"value\":{\"choices\":[1,[]]}},"
+      "{\"type\":\"keypointlabels\",\"value\":{\"x\":1,\"y\":1,\"keypointlabels\":[[]]}}]},3],"
+      "\"predictions\":{}},{\"data\":[]},7]" },
+    { "e.json", "segments",
+      "{\"audio\":\"talk.wav\",\"duration\":\"x\",\"segments\":[1,{\"start\":\"0\",\"end\":1},"
+      "{\"start\":0,\"end\":1,\"text\":[],\"speaker\":{}},{\"start\":0,\"end\":1}]}" },
+    { "f.jsonl", "asr-manifest",
+      "{\"audio_filepath\":7,\"duration\":1}\n{\"audio_filepath\":\"talk.wav\",\"duration\":\"1\"}"
+      "\n"
+      "{\"audio_filepath\":\"talk.wav\",\"duration\":1,\"offset\":[],\"text\":{},\"speaker\":2}"
+      "\n" },
+  };
+  g_autofree char *tmp = fx_make_tmp_dir ();
+
+  g_free (fx_make_png (tmp, "a.png", 20, 10));
+  g_free (fx_make_wav (tmp, "talk.wav", 1.0));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_build_filename (tmp, cases[i].name, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (FlImportReport) report = NULL;
+      g_autoptr (FlDataset) ds = NULL;
+      g_autofree char *text = NULL;
+
+      fx_write (tmp, cases[i].name, cases[i].text, -1);
+      ds = fl_dataset_import (path, cases[i].format, &report, &error);
+      g_assert_nonnull (report);
+      text = fl_import_report_to_string (report);
+      g_test_message ("%s: %s", cases[i].name, text);
+      /* Each file has at least one usable task and at least one thing to report. */
+      g_assert_no_error (error);
+      g_assert_nonnull (ds);
+      g_assert_cmpuint (report->n_skipped + report->n_kept_aside + report->n_changed, >, 0);
+    }
+  fx_remove_tree (tmp);
+}
+
 static void
 test_export_refuses_broken_result (void)
 {
@@ -546,6 +620,7 @@ main (int argc, char **argv)
   g_test_add_func ("/formats/import/huge-file-streamed-in-bounded-memory",
                    test_huge_files_streamed);
   g_test_add_func ("/formats/import/folder-and-recogniser-json", test_folder_and_recogniser_json);
+  g_test_add_func ("/formats/import/wrong-types-reported-not-crashing", test_wrong_types);
   g_test_add_func ("/formats/export/broken-result-refused-with-task",
                    test_export_refuses_broken_result);
   return g_test_run ();
