@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FlTestServer"
+
+#include "config.h"
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "fl-test-server.h"
+#include "fl-token.h"
+
+static void
+spawn (FlTestServer *server, gboolean demo)
+{
+  const char *binary = g_getenv ("FAIRLABEL_SERVER_BINARY");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", server->port);
+  g_autofree char *data = g_build_filename (server->data_dir, "server", NULL);
+  char *line;
+
+  g_assert_nonnull (binary);
+  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, binary, "--listen",
+                                      listen, "--data", data, demo ? "--demo" : NULL, NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  g_clear_pointer (&server->url, g_free);
+  while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL)
+    {
+      g_autofree char *owned = line;
+
+      if (g_str_has_prefix (line, "listening: "))
+        server->url = g_strdup (line + strlen ("listening: "));
+      else if (g_str_has_prefix (line, "worker-token: "))
+        {
+          g_free (server->worker_token);
+          server->worker_token = g_strdup (line + strlen ("worker-token: "));
+        }
+      else if (g_str_has_prefix (line, "admin-token: "))
+        {
+          g_free (server->admin_token);
+          server->admin_token = g_strdup (line + strlen ("admin-token: "));
+        }
+      if (server->url != NULL && server->worker_token != NULL && server->admin_token != NULL)
+        break;
+    }
+  g_assert_no_error (error);
+  g_assert_nonnull (server->url);
+  if (g_str_has_suffix (server->url, "/"))
+    server->url[strlen (server->url) - 1] = '\0';
+  if (server->port == 0)
+    {
+      g_autoptr (GUri) uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, NULL);
+      server->port = (guint16) g_uri_get_port (uri);
+    }
+}
+
+FlTestServer *
+fl_test_server_start (void)
+{
+  FlTestServer *server = g_new0 (FlTestServer, 1);
+  g_autoptr (GError) error = NULL;
+
+  server->data_dir = g_dir_make_tmp ("fl-worker-server-XXXXXX", &error);
+  g_assert_no_error (error);
+  server->owns_dir = TRUE;
+  spawn (server, TRUE);
+  return server;
+}
+
+void
+fl_test_server_stop (FlTestServer *server)
+{
+  if (server->process == NULL)
+    return;
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_clear_object (&server->process);
+}
+
+void
+fl_test_server_restart (FlTestServer *server)
+{
+  fl_test_server_stop (server);
+  spawn (server, FALSE);
+}
+
+static void
+remove_tree (GFile *dir)
+{
+  g_autoptr (GFileEnumerator) e = g_file_enumerate_children (
+    dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+    G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
+    {
+      g_autoptr (GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        remove_tree (child);
+      else
+        g_file_delete (child, NULL, NULL);
+      g_object_unref (info);
+    }
+  g_file_delete (dir, NULL, NULL);
+}
+
+void
+fl_test_server_free (FlTestServer *server)
+{
+  if (server == NULL)
+    return;
+  fl_test_server_stop (server);
+  if (server->owns_dir)
+    {
+      g_autoptr (GFile) dir = g_file_new_for_path (server->data_dir);
+      remove_tree (dir);
+    }
+  g_free (server->data_dir);
+  g_free (server->url);
+  g_free (server->worker_token);
+  g_free (server->admin_token);
+  g_free (server);
+}
+
+static JsonNode *
+request_bytes (FlTestServer *server, const char *method, const char *path, const char *token,
+               const char *content_type, GBytes *body, guint *status)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (server->url, path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autofree char *auth = g_strconcat ("Bearer ", token ? token : server->admin_token, NULL);
+  g_autoptr (GBytes) answer = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize size;
+  const char *data;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (status != NULL)
+    *status = soup_message_get_status (msg);
+  data = g_bytes_get_data (answer, &size);
+  if (size == 0)
+    return NULL;
+  return json_from_string (data, NULL);
+}
+
+JsonNode *
+fl_test_server_request (FlTestServer *server, const char *method, const char *path,
+                        const char *token, const char *body, guint *status)
+{
+  g_autoptr (GBytes) bytes = body ? g_bytes_new (body, strlen (body)) : NULL;
+
+  return request_bytes (server, method, path, token, "application/json", bytes, status);
+}
+
+static GBytes *
+make_png (guint seed)
+{
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 48);
+  g_autoptr (GError) error = NULL;
+  char *buffer = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x204060ffu + (seed * 0x01030500u));
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", &error, NULL));
+  return g_bytes_new_take (buffer, size);
+}
+
+gint64
+fl_test_server_add_image_project (FlTestServer *server, const char *title, const char *reward,
+                                  gint64 estimate_seconds, gint64 lease_seconds, guint n_tasks)
+{
+  g_autofree char *spec = NULL;
+  g_autoptr (JsonNode) created = NULL;
+  g_autoptr (GString) tasks = g_string_new ("{\"tasks\":[");
+  g_autofree char *tasks_path = NULL;
+  g_autoptr (JsonNode) added = NULL;
+  guint status = 0;
+  gint64 id;
+  static guint seed = 1;
+
+  spec = g_strdup_printf ("{\"kind\":\"image\",\"title\":\"%s\",\"instructions\":\"Draw a box "
+                          "around every car.\",\"label_config\":{\"classes\":[{\"name\":\"car\","
+                          "\"color\":\"#e01b24\"}]},\"reward\":{\"amount\":\"%s\",\"currency\":"
+                          "\"USD\"},\"estimate_seconds\":%" G_GINT64_FORMAT
+                          ",\"lease_seconds\":%" G_GINT64_FORMAT "}",
+                          title, reward, estimate_seconds, lease_seconds);
+  created = fl_test_server_request (server, "POST", "/api/v1/projects", NULL, spec, &status);
+  g_assert_cmpuint (status, ==, 201);
+  id = json_object_get_int_member (json_node_get_object (created), "id");
+
+  for (guint i = 0; i < n_tasks; i++)
+    {
+      g_autoptr (GBytes) png = make_png (seed++);
+      g_autofree char *sha = fl_sha256_hex (g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+      g_autofree char *path = g_strconcat ("/api/v1/assets/", sha, NULL);
+      g_autoptr (JsonNode) put = NULL;
+
+      put = request_bytes (server, "PUT", path, NULL, "image/png", png, &status);
+      g_assert_true (status == 201 || status == 200);
+      g_string_append_printf (tasks,
+                              "%s{\"assets\":[{\"sha256\":\"%s\",\"name\":\"photo-%u.png\"}]}",
+                              i ? "," : "", sha, i + 1);
+    }
+  g_string_append (tasks, "]}");
+  tasks_path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/tasks", id);
+  added = fl_test_server_request (server, "POST", tasks_path, NULL, tasks->str, &status);
+  g_assert_cmpuint (status, ==, 201);
+  return id;
+}
+
+void
+fl_test_server_run_command (FlTestServer *server, const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *data = g_build_filename (server->data_dir, "server", NULL);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("FAIRLABEL_SERVER_BINARY"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, (gpointer) "--data");
+  g_ptr_array_add (argv, data);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char *const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                               &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+  g_assert_no_error (error);
+}
