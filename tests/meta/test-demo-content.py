@@ -13,10 +13,14 @@ import subprocess
 import sys
 from decimal import Decimal, InvalidOperation
 
-import gi
+try:
+    import gi
 
-gi.require_version("GdkPixbuf", "2.0")
-from gi.repository import GdkPixbuf, GLib  # noqa: E402
+    gi.require_version("GdkPixbuf", "2.0")
+    from gi.repository import GdkPixbuf, GLib
+except (ImportError, ValueError) as e:
+    print(f"Bail out! cannot load GdkPixbuf through python3-gi: {e}")
+    sys.exit(1)
 
 # ISO 4217 minor-unit exponents of the currencies the demo may use.
 EXPONENTS = {"USD": 2, "EUR": 2, "KES": 2, "INR": 2, "PHP": 2, "GBP": 2, "JPY": 0}
