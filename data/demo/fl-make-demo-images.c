@@ -521,6 +521,43 @@ draw_lights (FlDemoScene *s)
   g_array_set_size (s->lights, 0);
 }
 
+/* A lens is never quite as sharp as a vector edge: a small [1 2 1] blur each way. */
+static void
+soften (guchar *data, int stride)
+{
+  g_autofree guchar *row = g_malloc ((gsize) stride);
+
+  for (int y = 0; y < HEIGHT; y++)
+    {
+      guchar *line = data + (gsize) y * stride;
+
+      memcpy (row, line, (gsize) stride);
+      for (int x = 1; x < WIDTH - 1; x++)
+        for (int c = 0; c < 3; c++)
+          line[4 * x + c] =
+            (guchar) ((row[4 * (x - 1) + c] + 2 * row[4 * x + c] + row[4 * (x + 1) + c] + 2) / 4);
+    }
+  for (int x = 0; x < WIDTH; x++)
+    {
+      guchar above[3], here[3];
+
+      for (int c = 0; c < 3; c++)
+        above[c] = data[4 * x + c];
+      for (int y = 1; y < HEIGHT - 1; y++)
+        {
+          guchar *p = data + (gsize) y * stride + 4 * x;
+          const guchar *below = p + stride;
+
+          for (int c = 0; c < 3; c++)
+            {
+              here[c] = p[c];
+              p[c] = (guchar) ((above[c] + 2 * here[c] + below[c] + 2) / 4);
+              above[c] = here[c];
+            }
+        }
+    }
+}
+
 /* Film grain and a lens vignette, so the flat vector shapes read more like a photograph. */
 static void
 film_look (cairo_surface_t *surface, GRand *rand, double grain, double vignette)
@@ -531,6 +568,7 @@ film_look (cairo_surface_t *surface, GRand *rand, double grain, double vignette)
   cairo_surface_flush (surface);
   data = cairo_image_surface_get_data (surface);
   stride = cairo_image_surface_get_stride (surface);
+  soften (data, stride);
   for (int y = 0; y < HEIGHT; y++)
     {
       guchar *row = data + (gsize) y * stride;
@@ -1375,6 +1413,17 @@ draw_person (FlDemoScene *s, double x, double y, int dir, gboolean umbrella)
   cairo_close_path (cr);
   set_rgb (cr, hair);
   cairo_fill (cr);
+  /* ear and eye */
+  cairo_save (cr);
+  cairo_translate (cr, -head_r * 0.05, -h + head_r * 1.2);
+  cairo_scale (cr, head_r * 0.2, head_r * 0.3);
+  cairo_arc (cr, 0, 0, 1, 0, 2 * G_PI);
+  cairo_restore (cr);
+  set_rgb (cr, darker (skin, 0.15));
+  cairo_fill (cr);
+  cairo_arc (cr, head_r * 0.6, -h + head_r * 1.05, head_r * 0.1, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, 0.1, 0.07, 0.06);
+  cairo_fill (cr);
 
   /* near arm */
   set_rgb (cr, top);
@@ -1731,6 +1780,13 @@ draw_street (FlDemoScene *s, FlDemoWeather weather, int vehicles, int people, in
       draw_building (s, x, w, rnd_int (s, 1, 5), weather);
       x += w + (chance (s, 0.2) ? rnd (s, 20, 60) : 0);
     }
+  /* air between the camera and the far side of the street */
+  cairo_rectangle (s->cr, 0, 0, WIDTH, BUILDING_BASE);
+  if (weather == FL_DEMO_DAY)
+    cairo_set_source_rgba (s->cr, 0.8, 0.88, 0.95, 0.12);
+  else
+    cairo_set_source_rgba (s->cr, 0.6, 0.6, 0.65, 0.08);
+  cairo_fill (s->cr);
   draw_ground (s, weather);
   draw_zebra (s, zebra);
   if (s->dark)
