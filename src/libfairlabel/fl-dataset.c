@@ -1330,7 +1330,58 @@ media_type_of (const char *path)
   return content_type ? g_content_type_get_mime_type (content_type) : NULL;
 }
 
-/* The size as shown: JPEG EXIF orientations 5-8 swap width and height. */
+static void
+on_area_prepared (GdkPixbufLoader *loader, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+on_size_prepared (GdkPixbufLoader *loader, int width, int height, gpointer user_data)
+{
+  /* Nothing is decoded at full size: the header is all that is wanted. */
+  gdk_pixbuf_loader_set_size (loader, MAX (1, width / 8), MAX (1, height / 8));
+}
+
+/* The EXIF orientation, read by feeding the file to a loader only until the
+ * image header is through; decoding a JPEG just for it costs 0.2 s at 40 MP. */
+static int
+read_orientation (const char *path)
+{
+  g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileInputStream) in = g_file_read (file, NULL, NULL);
+  gboolean prepared = FALSE;
+  guchar buf[16384];
+  int orientation = 1;
+  gsize total = 0;
+
+  if (in == NULL)
+    return 1;
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), NULL);
+  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), &prepared);
+  while (!prepared && total < 4 * 1024 * 1024)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (in), buf, sizeof buf, NULL, NULL);
+
+      if (n <= 0 || !gdk_pixbuf_loader_write (loader, buf, n, NULL))
+        break;
+      total += n;
+    }
+  /* Small files are prepared only when closed; for big ones the rest of the
+   * image is not wanted, and closing early is an error we expect. */
+  gdk_pixbuf_loader_close (loader, NULL);
+  {
+    GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+    const char *value = pixbuf ? gdk_pixbuf_get_option (pixbuf, "orientation") : NULL;
+
+    if (value != NULL)
+      orientation = atoi (value);
+  }
+  return orientation;
+}
+
+/* The size as shown: EXIF orientations 5-8 swap width and height. */
 static gboolean
 read_image_size (const char *path, const char *media_type, int *width, int *height)
 {
@@ -1338,10 +1389,9 @@ read_image_size (const char *path, const char *media_type, int *width, int *heig
     return FALSE;
   if (g_strcmp0 (media_type, "image/jpeg") == 0 || g_strcmp0 (media_type, "image/tiff") == 0)
     {
-      g_autoptr (GdkPixbuf) small = gdk_pixbuf_new_from_file_at_size (path, 16, 16, NULL);
-      const char *orientation = small ? gdk_pixbuf_get_option (small, "orientation") : NULL;
+      int orientation = read_orientation (path);
 
-      if (orientation != NULL && atoi (orientation) >= 5 && atoi (orientation) <= 8)
+      if (orientation >= 5 && orientation <= 8)
         {
           int tmp = *width;
           *width = *height;

@@ -54,6 +54,37 @@ fx_make_png (const char *dir, const char *name, int width, int height)
   return path;
 }
 
+char *
+fx_make_rotated_jpeg (const char *dir, const char *name, int width, int height)
+{
+  static const guchar exif[] = {
+    0xff, 0xe1, 0x00, 0x22, 'E',  'x',  'i',  'f',  0x00, 0x00, /* APP1, length 34 */
+    'M',  'M',  0x00, 0x2a, 0x00, 0x00, 0x00, 0x08,             /* big-endian TIFF header */
+    0x00, 0x01,                                                 /* IFD0: one entry */
+    0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, /* Orientation 6 */
+    0x00, 0x00, 0x00, 0x00,                                                 /* no next IFD */
+  };
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *jpeg = NULL;
+  gsize len = 0;
+  g_autoptr (GString) out = g_string_new (NULL);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  gdk_pixbuf_fill (pixbuf, 0xe01b24ff);
+  gdk_pixbuf_save_to_buffer (pixbuf, &jpeg, &len, "jpeg", &error, NULL);
+  g_assert_no_error (error);
+  g_assert_true (len > 2 && (guchar) jpeg[0] == 0xff && (guchar) jpeg[1] == 0xd8);
+  g_string_append_len (out, jpeg, 2);
+  g_string_append_len (out, (const char *) exif, sizeof exif);
+  g_string_append_len (out, jpeg + 2, len - 2);
+  g_mkdir_with_parents (parent, 0755);
+  g_file_set_contents (path, out->str, out->len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
 static void
 put_le (GString *out, guint32 v, int bytes)
 {

@@ -8,6 +8,9 @@ G_BEGIN_DECLS
 char *fx_make_tmp_dir (void);
 void fx_remove_tree (const char *path);
 char *fx_make_png (const char *dir, const char *name, int width, int height);
+/* A JPEG stored width x height whose EXIF orientation (6) turns it a quarter:
+ * shown height x width. */
+char *fx_make_rotated_jpeg (const char *dir, const char *name, int width, int height);
 char *fx_make_wav (const char *dir, const char *name, double seconds);
 void fx_write (const char *dir, const char *name, const char *contents, gssize len);
 char *fx_read (const char *dir, const char *name);

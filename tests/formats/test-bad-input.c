@@ -509,6 +509,39 @@ test_folder_and_recogniser_json (void)
   fx_remove_tree (tmp);
 }
 
+/* Coordinates are those of the image as shown: a JPEG turned by its EXIF
+ * orientation has its width and height swapped before YOLO's fractions apply. */
+static void
+test_exif_rotation (void)
+{
+  /* A small file is read whole; of a big one only the header is read. */
+  const int sizes[][2] = { { 400, 200 }, { 4000, 2000 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *tmp = fx_make_tmp_dir ();
+      g_autoptr (FlImportReport) report = NULL;
+      g_autoptr (FlDataset) ds = NULL;
+      FlDatasetItem *item;
+      JsonObject *box;
+      int w = sizes[i][0], h = sizes[i][1];
+
+      g_free (fx_make_rotated_jpeg (tmp, "images/r.jpg", w, h));
+      fx_write (tmp, "classes.txt", "car\n", -1);
+      fx_write (tmp, "labels/r.txt", "0 0.5 0.5 0.5 0.5\n", -1);
+      ds = import_ok (tmp, "yolo", &report);
+      item = g_ptr_array_index (ds->items, 0);
+      g_assert_cmpint (item->width, ==, h);
+      g_assert_cmpint (item->height, ==, w);
+      box = json_array_get_object_element (shapes_of (item), 0);
+      g_assert_cmpfloat (json_object_get_double_member (box, "x"), ==, h / 4.0);
+      g_assert_cmpfloat (json_object_get_double_member (box, "y"), ==, w / 4.0);
+      g_assert_cmpfloat (json_object_get_double_member (box, "width"), ==, h / 2.0);
+      g_assert_cmpfloat (json_object_get_double_member (box, "height"), ==, w / 2.0);
+      fx_remove_tree (tmp);
+    }
+}
+
 /* Members of the wrong type anywhere: reported or ignored, never a crash or
  * a critical warning (this suite runs with fatal warnings). */
 static void
@@ -621,6 +654,7 @@ main (int argc, char **argv)
                    test_huge_files_streamed);
   g_test_add_func ("/formats/import/folder-and-recogniser-json", test_folder_and_recogniser_json);
   g_test_add_func ("/formats/import/wrong-types-reported-not-crashing", test_wrong_types);
+  g_test_add_func ("/formats/import/exif-rotated-jpeg-uses-shown-size", test_exif_rotation);
   g_test_add_func ("/formats/export/broken-result-refused-with-task",
                    test_export_refuses_broken_result);
   return g_test_run ();
