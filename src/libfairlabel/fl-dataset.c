@@ -480,6 +480,8 @@ fl_format_copy_assets (FlExportContext *ctx, const char *subdir, GError **error)
       g_autoptr (GFile) src_file = NULL;
       g_autoptr (GFile) dest_file = NULL;
 
+      if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
+        return FALSE;
       if (item->asset_path == NULL)
         continue;
       dest = g_build_filename (dir, ctx->names[i], NULL);
@@ -743,17 +745,13 @@ write_audit_csv (FlExportContext *ctx, GError **error)
   return fl_format_write_file (ctx, "fairness-audit.csv", out, error);
 }
 
-gboolean
-fl_dataset_export (FlDataset *ds, const char *format, const char *out_dir, GError **error)
+static gboolean
+export_dataset (FlDataset *ds, const char *format, const char *out_dir, GCancellable *cancellable,
+                GError **error)
 {
   const FlFormat *fmt;
   FlExportContext ctx = { 0 };
   gboolean ok;
-
-  g_return_val_if_fail (ds != NULL, FALSE);
-  g_return_val_if_fail (format != NULL, FALSE);
-  g_return_val_if_fail (out_dir != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   fmt = find_format (format);
   if (fmt == NULL || fmt->export_func == NULL)
@@ -785,10 +783,83 @@ fl_dataset_export (FlDataset *ds, const char *format, const char *out_dir, GErro
 
   ctx.ds = ds;
   ctx.out_dir = g_strdup (out_dir);
+  ctx.cancellable = cancellable;
   export_context_name_items (&ctx);
-  ok = fmt->export_func (&ctx, error) && write_audit_csv (&ctx, error);
+  ok = fmt->export_func (&ctx, error) &&
+       !g_cancellable_set_error_if_cancelled (cancellable, error) && write_audit_csv (&ctx, error);
   export_context_clear (&ctx);
   return ok;
+}
+
+gboolean
+fl_dataset_export (FlDataset *ds, const char *format, const char *out_dir, GError **error)
+{
+  g_return_val_if_fail (ds != NULL, FALSE);
+  g_return_val_if_fail (format != NULL, FALSE);
+  g_return_val_if_fail (out_dir != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return export_dataset (ds, format, out_dir, NULL, error);
+}
+
+typedef struct
+{
+  FlDataset *ds; /* borrowed: the caller keeps it alive and unchanged */
+  char *format;
+  char *path;
+  FlImportReport *report;
+} TaskData;
+
+static void
+task_data_free (TaskData *data)
+{
+  g_free (data->format);
+  g_free (data->path);
+  g_clear_pointer (&data->report, fl_import_report_free);
+  g_free (data);
+}
+
+static void
+export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TaskData *data = task_data;
+  GError *error = NULL;
+
+  if (export_dataset (data->ds, data->format, data->path, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+fl_dataset_export_async (FlDataset *ds, const char *format, const char *out_dir,
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  TaskData *data;
+
+  g_return_if_fail (ds != NULL);
+  g_return_if_fail (format != NULL);
+  g_return_if_fail (out_dir != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fl_dataset_export_async);
+  data = g_new0 (TaskData, 1);
+  data->ds = ds;
+  data->format = g_strdup (format);
+  data->path = g_strdup (out_dir);
+  g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+fl_dataset_export_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fl_dataset_export_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Import */
@@ -1004,8 +1075,9 @@ detect_folder_format (FlImportContext *ctx, const char *dir, char **format_path,
   return n_json > 1 ? "segments" : "folder";
 }
 
-FlDataset *
-fl_dataset_import (const char *path, const char *format, FlImportReport **report, GError **error)
+static FlDataset *
+import_dataset (const char *path, const char *format, GCancellable *cancellable,
+                FlImportReport **report, GError **error)
 {
   g_autofree char *canonical = NULL;
   g_autofree char *format_path = NULL;
@@ -1015,9 +1087,6 @@ fl_dataset_import (const char *path, const char *format, FlImportReport **report
   const FlFormat *fmt;
   gboolean is_dir;
   gboolean ok;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   canonical = realpath (path, NULL);
   if (canonical == NULL)
@@ -1034,6 +1103,7 @@ fl_dataset_import (const char *path, const char *format, FlImportReport **report
   g_clear_pointer (&ds->kind, g_free); /* set by the first asset or the format */
   ctx.ds = ds;
   ctx.report = rep;
+  ctx.cancellable = cancellable;
 
   if (format == NULL)
     format = is_dir ? detect_folder_format (&ctx, canonical, &format_path, error)
@@ -1080,6 +1150,8 @@ fl_dataset_import (const char *path, const char *format, FlImportReport **report
 
   ok = fmt->import_func (&ctx, format_path, error);
   g_free (ctx.root);
+  if (ok && g_cancellable_set_error_if_cancelled (cancellable, error))
+    ok = FALSE;
 
   if (ds->kind == NULL)
     ds->kind = g_strdup ("image");
@@ -1101,6 +1173,60 @@ fl_dataset_import (const char *path, const char *format, FlImportReport **report
   if (report != NULL)
     *report = g_steal_pointer (&rep);
   return ok ? g_steal_pointer (&ds) : NULL;
+}
+
+FlDataset *
+fl_dataset_import (const char *path, const char *format, FlImportReport **report, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return import_dataset (path, format, NULL, report, error);
+}
+
+static void
+import_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TaskData *data = task_data;
+  GError *error = NULL;
+  FlDataset *ds = import_dataset (data->path, data->format, cancellable, &data->report, &error);
+
+  if (ds != NULL)
+    g_task_return_pointer (task, ds, (GDestroyNotify) fl_dataset_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+fl_dataset_import_async (const char *path, const char *format, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  TaskData *data;
+
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fl_dataset_import_async);
+  data = g_new0 (TaskData, 1);
+  data->path = g_strdup (path);
+  data->format = g_strdup (format);
+  g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
+  g_task_run_in_thread (task, import_thread);
+}
+
+FlDataset *
+fl_dataset_import_finish (GAsyncResult *result, FlImportReport **report, GError **error)
+{
+  TaskData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fl_dataset_import_async, NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (report != NULL)
+    *report = g_steal_pointer (&data->report);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Import helpers */
@@ -1206,6 +1332,9 @@ fl_format_resolve_asset (FlImportContext *ctx, const char *ref, const char *base
   g_autofree char *canonical = NULL;
   g_autofree char *scheme = NULL;
 
+  /* A cancelled import stops reading files; the caller reports the cancellation. */
+  if (g_cancellable_is_cancelled (ctx->cancellable))
+    return NULL;
   if (ref == NULL || *ref == '\0')
     {
       fl_import_report_add (ctx->report, FL_IMPORT_ENTRY_SKIPPED, src_file, line,

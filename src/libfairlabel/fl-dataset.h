@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "fl-money.h"
@@ -95,6 +95,17 @@ gboolean fl_dataset_export (FlDataset *ds, const char *format, const char *out_d
  * input was read (also on error), and lists what was skipped and why. */
 FlDataset *fl_dataset_import (const char *path, const char *format, FlImportReport **report,
                               GError **error);
+
+/* The same in a worker thread; cancellable stops between files. The dataset
+ * must stay alive and unchanged until the callback runs. */
+void fl_dataset_export_async (FlDataset *ds, const char *format, const char *out_dir,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data);
+gboolean fl_dataset_export_finish (GAsyncResult *result, GError **error);
+void fl_dataset_import_async (const char *path, const char *format, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
+/* report is set whenever input was read, also on error. */
+FlDataset *fl_dataset_import_finish (GAsyncResult *result, FlImportReport **report, GError **error);
 
 const char *const *fl_dataset_export_formats (const char *kind);
 const char *const *fl_dataset_import_formats (void);

@@ -364,6 +364,11 @@ fl_format_import_jsonl (FlImportContext *ctx, const char *path, GError **error)
           break;
         }
       line++;
+      if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
       if (len > 0 && text[len - 1] == '\r')
         text[--len] = '\0';
       p = g_strstrip (text);
@@ -596,6 +601,8 @@ stream_array (Reader *r, FlImportContext *ctx, const char *rel, const char *key,
       g_autoptr (JsonNode) node = NULL;
       int c;
 
+      if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
+        return FALSE;
       reader_skip_ws (r);
       line = r->line;
       g_string_truncate (text, 0);

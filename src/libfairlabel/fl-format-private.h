@@ -115,6 +115,7 @@ typedef struct
   FlDataset *ds;
   FlImportReport *report;
   char *root; /* canonical import folder, no trailing slash */
+  GCancellable *cancellable;
 } FlImportContext;
 
 /* Export: the names the items get in the output, unique by stem. */
@@ -124,6 +125,7 @@ typedef struct
   char *out_dir;
   char **names; /* per item, file name in the export */
   char **stems; /* per item, names without extension */
+  GCancellable *cancellable;
 } FlExportContext;
 
 typedef gboolean (*FlExportFunc) (FlExportContext *ctx, GError **error);

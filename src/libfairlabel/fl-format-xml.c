@@ -815,7 +815,11 @@ fl_format_import_cvat (FlImportContext *ctx, const char *path, GError **error)
         }
       if (g_str_equal (name, "image"))
         {
-          xmlNode *node = xmlTextReaderExpand (reader);
+          xmlNode *node;
+
+          if (g_cancellable_is_cancelled (ctx->cancellable))
+            break;
+          node = xmlTextReaderExpand (reader);
 
           if (node != NULL)
             read_cvat_image (ctx, rel, dir, node);
