@@ -4,8 +4,13 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "app-test-utils.h"
+#include "fl-application.h"
 
 static gboolean
 on_timeout (gpointer data)
@@ -219,10 +224,18 @@ read_line_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   read_next_line (state);
 }
 
+/* A test that crashes must not leave its server holding the test log's pipes. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 FlTestServer *
 fl_test_server_start (GError **error)
 {
   g_autoptr (FlTestServer) server = g_new0 (FlTestServer, 1);
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autofree char *data = NULL;
   const char *binary = g_getenv ("FAIRLABEL_SERVER_BINARY");
   ReadState *state;
@@ -232,8 +245,10 @@ fl_test_server_start (GError **error)
   if (server->data_dir == NULL)
     return NULL;
   data = g_build_filename (server->data_dir, "data", NULL);
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error, binary, "--listen",
-                                      "127.0.0.1:0", "--data", data, "--demo", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawn (launcher, error, binary, "--listen", "127.0.0.1:0",
+                                                 "--data", data, "--demo", NULL);
   if (server->process == NULL)
     return NULL;
 
@@ -301,4 +316,140 @@ fl_test_rm_rf (const char *path)
           g_unlink (child);
       }
   g_rmdir (path);
+}
+
+FlTestSession *
+fl_test_session_new (void)
+{
+  FlTestSession *session = g_new0 (FlTestSession, 1);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *display = NULL;
+  const char *subdirs[][2] = {
+    { "XDG_DATA_HOME", "data" },   { "XDG_CONFIG_HOME", "config" },  { "XDG_CACHE_HOME", "cache" },
+    { "XDG_STATE_HOME", "state" }, { "XDG_RUNTIME_DIR", "runtime" },
+  };
+
+  session->home = g_dir_make_tmp ("fairlabel-test-home-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("HOME", session->home, TRUE);
+  for (gsize i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (session->home, subdirs[i][1], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (subdirs[i][0], dir, TRUE);
+    }
+  /* The accessibility bus lives on the real session bus, not on ours. */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
+
+  /* g_test_dbus_up() unsets DISPLAY so that nothing autolaunches a bus on
+   * X11; the windows still need it. */
+  display = g_strdup (g_getenv ("DISPLAY"));
+  session->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (session->bus);
+  if (display != NULL)
+    g_setenv ("DISPLAY", display, TRUE);
+  return session;
+}
+
+static gboolean
+secrets_service_up (gpointer data)
+{
+  GDBusConnection *bus = data;
+  g_autoptr (GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_sync (
+    bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner",
+    g_variant_new ("(s)", "org.freedesktop.secrets"), G_VARIANT_TYPE ("(b)"),
+    G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    {
+      gboolean has_owner;
+
+      g_variant_get (reply, "(b)", &has_owner);
+      if (has_owner)
+        return TRUE;
+    }
+  g_usleep (50 * 1000);
+  return FALSE;
+}
+
+void
+fl_test_session_start_keyring (FlTestSession *session)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDBusConnection) bus = NULL;
+  const char *argv[] = { "gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets",
+                         NULL };
+  int stdin_fd;
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                            G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL,
+                            &session->keyring_pid, &stdin_fd, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* The password of the new login keyring; it stays unlocked. */
+  g_assert_cmpint (write (stdin_fd, "fairlabel-test", 14), ==, 14);
+  close (stdin_fd);
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_test_wait_until (secrets_service_up, bus, 20000));
+}
+
+void
+fl_test_session_free (FlTestSession *session)
+{
+  if (session->keyring_pid != 0)
+    {
+      kill (session->keyring_pid, SIGTERM);
+      waitpid (session->keyring_pid, NULL, 0);
+      g_spawn_close_pid (session->keyring_pid);
+    }
+  /* Only stopped: down(), also run by the last unref, would wait for the
+   * connection GTK keeps to the end of the process. */
+  g_test_dbus_stop (session->bus);
+  fl_test_rm_rf (session->home);
+  g_free (session->home);
+  g_free (session);
+}
+
+gboolean
+fl_test_tree_contains (const char *dir, const char *needle)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (handle == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          if (fl_test_tree_contains (path, needle))
+            return TRUE;
+        }
+      else if (g_file_get_contents (path, &contents, &length, NULL) &&
+               g_strstr_len (contents, length, needle) != NULL)
+        {
+          g_test_message ("%s contains the token", path);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+FlApplication *
+fl_test_application_new (void)
+{
+  FlApplication *app = fl_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  return app;
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "fl-application.h"
+
 G_BEGIN_DECLS
 
 typedef gboolean (*FlTestPredicate) (gpointer data);
@@ -42,5 +44,31 @@ void fl_test_server_stop (FlTestServer *server);
 void fl_test_rm_rf (const char *path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlTestServer, fl_test_server_stop)
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* A session of its own for an in-process GUI test: a private D-Bus session
+ * bus with no services (so no keyring unless one is started), and HOME and
+ * the XDG folders in a temporary folder. Call before anything uses GTK or
+ * D-Bus. */
+typedef struct
+{
+  GTestDBus *bus;
+  char *home;
+  GPid keyring_pid;
+} FlTestSession;
+
+FlTestSession *fl_test_session_new (void);
+/* Starts gnome-keyring-daemon on the session's bus with an unlocked login keyring. */
+void fl_test_session_start_keyring (FlTestSession *session);
+void fl_test_session_free (FlTestSession *session);
+
+/* Whether any file under @dir contains @needle. */
+gboolean fl_test_tree_contains (const char *dir, const char *needle);
+
+/* An application like main() makes, never handed to another instance. */
+FlApplication *fl_test_application_new (void);
 
 G_END_DECLS
