@@ -16,6 +16,7 @@ struct _FlImageView
   GtkWidget parent_instance;
 
   GtkStack *stack;
+  GtkSpinner *spinner;
   AdwStatusPage *error_page;
   FlImageCanvas *canvas;
   GtkRevealer *warning_revealer;
@@ -99,6 +100,8 @@ show_error (FlImageView *self, const char *message)
   g_free (self->error);
   self->error = g_strdup (message);
   adw_status_page_set_description (self->error_page, message);
+  /* A spinner left running would wake the main loop every frame. */
+  gtk_spinner_stop (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "error");
   g_signal_emit (self, signals[LOAD_FAILED], 0, message);
 }
@@ -166,6 +169,7 @@ on_level_ready (FlImageLoader *loader, guint level, GdkPixbuf *pixbuf, int width
       fl_image_canvas_set_document (self->canvas, self->document);
       sync_tags (self);
       show_warnings (self, warnings);
+      gtk_spinner_stop (self->spinner);
       gtk_stack_set_visible_child_name (self->stack, "editor");
       gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
       g_signal_emit (self, signals[READY], 0);
@@ -280,6 +284,7 @@ fl_image_view_load (FlImageView *self, GFile *asset, JsonObject *label_config,
 
   if (pre_annotation != NULL)
     self->pre_annotation = json_node_copy (pre_annotation);
+  gtk_spinner_start (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "loading");
   self->cancellable = g_cancellable_new ();
   fl_image_loader_load_async (self->loader, asset, self->cancellable, on_load_done,
@@ -848,6 +853,7 @@ fl_image_view_class_init (FlImageViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fairlabel/Fairlabel/fl-image-view.ui");
   gtk_widget_class_bind_template_child (widget_class, FlImageView, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlImageView, spinner);
   gtk_widget_class_bind_template_child (widget_class, FlImageView, error_page);
   gtk_widget_class_bind_template_child (widget_class, FlImageView, canvas);
   gtk_widget_class_bind_template_child (widget_class, FlImageView, warning_revealer);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "fl-shape.h"
 
@@ -246,14 +247,31 @@ fl_shape_translate (FlShape *shape, double dx, double dy)
 gboolean
 fl_shape_equal (const FlShape *a, const FlShape *b)
 {
-  g_autoptr (JsonNode) ja = NULL;
-  g_autoptr (JsonNode) jb = NULL;
-
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
 
-  ja = fl_shape_to_json (a);
-  jb = fl_shape_to_json (b);
-  return json_node_equal (ja, jb);
+  if (a->kind != b->kind || g_strcmp0 (a->id, b->id) != 0 || g_strcmp0 (a->label, b->label) != 0)
+    return FALSE;
+  switch (a->kind)
+    {
+      case FL_SHAPE_BOX:
+        if (a->width != b->width || a->height != b->height)
+          return FALSE;
+        G_GNUC_FALLTHROUGH;
+      case FL_SHAPE_POINT:
+        if (a->x != b->x || a->y != b->y)
+          return FALSE;
+        break;
+      case FL_SHAPE_POLYGON:
+      default:
+        if (a->points->len != b->points->len ||
+            memcmp (a->points->data, b->points->data, a->points->len * sizeof (FlPoint)) != 0)
+          return FALSE;
+        break;
+    }
+  if (a->attributes == NULL || b->attributes == NULL)
+    return (a->attributes == NULL || json_object_get_size (a->attributes) == 0) &&
+           (b->attributes == NULL || json_object_get_size (b->attributes) == 0);
+  return json_object_equal (a->attributes, b->attributes);
 }
 
 double

@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FlBenchCanvas"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+#include <sys/resource.h>
+
+#include "fl-image-view.h"
+
+/* Driven by bench/canvas:
+ *   fl-bench-canvas generate FILE.jpg   a 40 MP JPEG and FILE.jpg.json (5,000 boxes, 200 polygons)
+ *   fl-bench-canvas decode FILE.jpg     the bare gdk-pixbuf decode, in seconds
+ *   fl-bench-canvas view FILE.jpg [--load-only]
+ *                                        open it in FlImageView; print first frame and full
+ *                                        resolution times, frame times while panning and
+ *                                        zooming, idle wake-ups and peak RSS as key=value lines */
+
+#define WIDTH 7296
+#define HEIGHT 5472
+#define N_BOXES 5000
+#define N_POLYGONS 200
+#define N_FRAMES 360
+
+static const char *config_json =
+  "{\"classes\":[{\"name\":\"car\",\"color\":\"#e01b24\"},{\"name\":\"person\",\"color\":"
+  "\"#33d17a\"},{\"name\":\"sign\",\"color\":\"#f6d32d\"},{\"name\":\"road\",\"color\":"
+  "\"#3584e4\"},{\"name\":\"tree\",\"color\":\"#26a269\"}]}";
+
+static int
+generate (const char *path)
+{
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, WIDTH, HEIGHT);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (42);
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json_path = g_strconcat (path, ".json", NULL);
+  static const char *labels[] = { "car", "person", "sign", "road", "tree" };
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  guint32 noise = 1;
+
+  /* Smooth colour fields with grain, so the JPEG costs what a photo costs to decode. */
+  for (int y = 0; y < HEIGHT; y++)
+    for (int x = 0; x < WIDTH; x++)
+      {
+        guint8 *p = pixels + (gsize) y * stride + (gsize) x * 3;
+        int grain;
+
+        noise = noise * 1664525u + 1013904223u;
+        grain = (int) (noise >> 28) - 8;
+        p[0] = CLAMP (128 + 100 * sin (x / 400.0) + grain, 0, 255);
+        p[1] = CLAMP (128 + 100 * cos (y / 300.0) + grain, 0, 255);
+        p[2] = CLAMP ((x + y) * 255 / (WIDTH + HEIGHT) + grain, 0, 255);
+      }
+  if (!gdk_pixbuf_save (pixbuf, path, "jpeg", &error, "quality", "90", NULL))
+    g_error ("cannot write %s: %s", path, error->message);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, "image");
+  json_builder_set_member_name (builder, "shapes");
+  json_builder_begin_array (builder);
+  for (int i = 0; i < N_BOXES + N_POLYGONS; i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "label");
+      json_builder_add_string_value (builder, labels[i % G_N_ELEMENTS (labels)]);
+      if (i < N_BOXES)
+        {
+          double w = g_rand_double_range (rand, 20, 400);
+          double h = g_rand_double_range (rand, 20, 400);
+
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, "box");
+          json_builder_set_member_name (builder, "x");
+          json_builder_add_double_value (builder, g_rand_double_range (rand, 0, WIDTH - w));
+          json_builder_set_member_name (builder, "y");
+          json_builder_add_double_value (builder, g_rand_double_range (rand, 0, HEIGHT - h));
+          json_builder_set_member_name (builder, "width");
+          json_builder_add_double_value (builder, w);
+          json_builder_set_member_name (builder, "height");
+          json_builder_add_double_value (builder, h);
+        }
+      else
+        {
+          double cx = g_rand_double_range (rand, 400, WIDTH - 400);
+          double cy = g_rand_double_range (rand, 400, HEIGHT - 400);
+          int n = g_rand_int_range (rand, 8, 17);
+
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, "polygon");
+          json_builder_set_member_name (builder, "points");
+          json_builder_begin_array (builder);
+          for (int k = 0; k < n; k++)
+            {
+              double r = g_rand_double_range (rand, 50, 300);
+
+              json_builder_begin_array (builder);
+              json_builder_add_double_value (builder, cx + r * cos (2 * G_PI * k / n));
+              json_builder_add_double_value (builder, cy + r * sin (2 * G_PI * k / n));
+              json_builder_end_array (builder);
+            }
+          json_builder_end_array (builder);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  if (!json_generator_to_file (generator, json_path, &error))
+    g_error ("cannot write %s: %s", json_path, error->message);
+  return 0;
+}
+
+static int
+decode (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (path, &error);
+
+  if (pixbuf == NULL)
+    g_error ("%s", error->message);
+  g_print ("decode_s=%.3f\n", (g_get_monotonic_time () - start) / 1e6);
+  return 0;
+}
+
+typedef struct
+{
+  GtkWindow *window;
+  FlImageView *view;
+  FlImageCanvas *canvas;
+  gboolean load_only;
+  gint64 start;
+  gint64 first_frame;
+  gint64 full_frame;
+  guint coarsest;
+  int image_width;
+  int image_height;
+
+  gboolean animating;
+  guint frame;
+  gint64 frame_start;
+  GArray *frame_times;
+  guint64 shapes_drawn;
+  gint64 snapshot_us;
+
+  gboolean idle;
+  guint idle_wakeups;
+  guint idle_paints;
+  GMainLoop *loop;
+} Bench;
+
+static Bench bench;
+static GPollFunc default_poll;
+
+static int
+counting_poll (GPollFD *fds, guint n_fds, int timeout)
+{
+  int result = default_poll (fds, n_fds, timeout);
+
+  if (bench.idle)
+    bench.idle_wakeups++;
+  return result;
+}
+
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static gboolean
+all_levels (void)
+{
+  for (guint l = 0; l <= bench.coarsest; l++)
+    if (!fl_image_canvas_has_level (bench.canvas, l))
+      return FALSE;
+  return TRUE;
+}
+
+/* A path over the whole image: zoom from fit to 1:1 and past it at the
+ * centre, sweep across at several zooms, then back out. */
+static void
+view_for_frame (guint frame, double *zoom, double *cx, double *cy)
+{
+  double fit =
+    MIN ((double) gtk_widget_get_width (GTK_WIDGET (bench.canvas)) / bench.image_width,
+         (double) gtk_widget_get_height (GTK_WIDGET (bench.canvas)) / bench.image_height);
+  double t = (double) frame / N_FRAMES;
+  double w = bench.image_width, h = bench.image_height;
+
+  if (t < 0.25)
+    {
+      /* fit to 2x at the centre */
+      *zoom = fit * pow (2.0 / fit, t / 0.25);
+      *cx = w / 2;
+      *cy = h / 2;
+    }
+  else if (t < 0.75)
+    {
+      /* pan along a diagonal while zooming out to 1/4 fit-zoom steps */
+      double u = (t - 0.25) / 0.5;
+
+      *zoom = 2.0 * pow (fit / 2.0, u);
+      *cx = w * (0.1 + 0.8 * u);
+      *cy = h * (0.1 + 0.8 * fabs (sin (u * G_PI * 2)));
+    }
+  else
+    {
+      double u = (t - 0.75) / 0.25;
+
+      *zoom = fit * (1 + 2 * sin (u * G_PI));
+      *cx = w * (0.9 - 0.4 * u);
+      *cy = h * 0.5;
+    }
+}
+
+static gboolean
+tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  double zoom, cx, cy;
+
+  if (!bench.animating)
+    return G_SOURCE_REMOVE;
+  if (bench.frame >= N_FRAMES)
+    {
+      bench.animating = FALSE;
+      g_main_loop_quit (bench.loop);
+      return G_SOURCE_REMOVE;
+    }
+  view_for_frame (bench.frame++, &zoom, &cx, &cy);
+  fl_image_canvas_set_view (bench.canvas, zoom, cx, cy);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_update (GdkFrameClock *clock, gpointer user_data)
+{
+  bench.frame_start = g_get_monotonic_time ();
+}
+
+static void
+on_after_paint (GdkFrameClock *clock, gpointer user_data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (bench.idle)
+    bench.idle_paints++;
+  if (bench.first_frame == 0 && fl_image_canvas_get_drawn_level (bench.canvas) >= 0)
+    bench.first_frame = now;
+  if (bench.full_frame == 0 && fl_image_canvas_has_level (bench.canvas, 0))
+    bench.full_frame = now;
+  if (bench.animating && bench.frame > 0 && bench.frame_start > 0)
+    {
+      double ms = (now - bench.frame_start) / 1000.0;
+
+      g_array_append_val (bench.frame_times, ms);
+      bench.shapes_drawn += fl_image_canvas_get_drawn_shapes (bench.canvas);
+      bench.snapshot_us += fl_image_canvas_get_snapshot_time (bench.canvas);
+    }
+  bench.frame_start = 0;
+}
+
+static gboolean
+check_loaded (gpointer user_data)
+{
+  if (bench.full_frame == 0 || !all_levels ())
+    return G_SOURCE_CONTINUE;
+  g_main_loop_quit (bench.loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+stop_idle (gpointer user_data)
+{
+  g_main_loop_quit (bench.loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_ready (FlImageView *view, gpointer user_data)
+{
+  FlImageDocument *document = fl_image_view_get_document (view);
+
+  bench.image_width = fl_image_document_get_width (document);
+  bench.image_height = fl_image_document_get_height (document);
+  while (MAX (bench.image_width, bench.image_height) >> bench.coarsest > 1024)
+    bench.coarsest++;
+}
+
+static void
+on_load_failed (FlImageView *view, const char *message, gpointer user_data)
+{
+  g_error ("loading failed: %s", message);
+}
+
+static void
+run_animation (const char *name)
+{
+  GArray *times = bench.frame_times;
+
+  g_array_set_size (times, 0);
+  bench.shapes_drawn = 0;
+  bench.snapshot_us = 0;
+  bench.frame = 0;
+  bench.animating = TRUE;
+  gtk_widget_add_tick_callback (GTK_WIDGET (bench.canvas), tick, NULL, NULL);
+  g_main_loop_run (bench.loop);
+  g_array_sort (times, compare_doubles);
+  g_print ("%s_count=%u\n", name, times->len);
+  g_print ("%s_median_ms=%.2f\n", name, g_array_index (times, double, times->len / 2));
+  g_print ("%s_p95_ms=%.2f\n", name, g_array_index (times, double, (times->len * 95) / 100));
+  g_print ("%s_max_ms=%.2f\n", name, g_array_index (times, double, times->len - 1));
+  g_print ("%s_shapes_drawn=%.0f\n", name, (double) bench.shapes_drawn / MAX (1, times->len));
+  g_print ("%s_snapshot_ms=%.2f\n", name, bench.snapshot_us / 1000.0 / MAX (1, times->len));
+}
+
+static int
+view (const char *path, gboolean load_only)
+{
+  g_autofree char *json_path = g_strconcat (path, ".json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) config = json_from_string (config_json, NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  GdkFrameClock *clock;
+  struct rusage usage;
+  double cpu_before;
+
+  if (!json_parser_load_from_file (parser, json_path, &error))
+    g_error ("%s", error->message);
+
+  gtk_init ();
+  adw_init ();
+  default_poll = g_main_context_get_poll_func (NULL);
+  g_main_context_set_poll_func (NULL, counting_poll);
+  bench.load_only = load_only;
+  bench.loop = g_main_loop_new (NULL, FALSE);
+  bench.frame_times = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_decorated (bench.window, FALSE);
+  gtk_window_set_default_size (bench.window, 1280, 800);
+  bench.view = FL_IMAGE_VIEW (fl_image_view_new ());
+  bench.canvas = fl_image_view_get_canvas (bench.view);
+  g_signal_connect (bench.view, "ready", G_CALLBACK (on_ready), NULL);
+  g_signal_connect (bench.view, "load-failed", G_CALLBACK (on_load_failed), NULL);
+  gtk_window_set_child (bench.window, GTK_WIDGET (bench.view));
+  gtk_window_present (bench.window);
+
+  /* Wait for the empty window to be on screen, so its mapping is not counted. */
+  while (!gtk_widget_get_mapped (GTK_WIDGET (bench.window)))
+    g_main_context_iteration (NULL, TRUE);
+  g_timeout_add (300, stop_idle, NULL);
+  g_main_loop_run (bench.loop);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench.window));
+  g_signal_connect (clock, "update", G_CALLBACK (on_update), NULL);
+  g_signal_connect_after (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
+
+  bench.start = g_get_monotonic_time ();
+  fl_image_view_load (bench.view, file, json_node_get_object (config),
+                      json_parser_get_root (parser));
+  g_timeout_add (5, check_loaded, NULL);
+  g_main_loop_run (bench.loop);
+
+  g_print ("renderer=%s\n",
+           G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (bench.window))));
+  g_print ("image=%dx%d\n", bench.image_width, bench.image_height);
+  g_print ("shapes=%u\n", fl_image_document_get_n_shapes (fl_image_view_get_document (bench.view)));
+  g_print ("first_frame_s=%.3f\n", (bench.first_frame - bench.start) / 1e6);
+  g_print ("full_resolution_s=%.3f\n", (bench.full_frame - bench.start) / 1e6);
+  if (load_only)
+    return 0;
+
+  getrusage (RUSAGE_SELF, &usage);
+  g_print ("rss_after_load_mb=%.1f\n", usage.ru_maxrss / 1024.0);
+  /* Loaded: let the last frame settle, then watch 10 s of idleness. */
+  g_timeout_add (500, stop_idle, NULL);
+  g_main_loop_run (bench.loop);
+  cpu_before = cpu_seconds ();
+  bench.idle = TRUE;
+  bench.idle_wakeups = 0;
+  g_timeout_add_seconds (10, stop_idle, NULL);
+  g_main_loop_run (bench.loop);
+  bench.idle = FALSE;
+  /* The timer that ended the wait woke the loop once. */
+  g_print ("idle_wakeups=%u\n", bench.idle_wakeups > 0 ? bench.idle_wakeups - 1 : 0);
+  g_print ("idle_paints=%u\n", bench.idle_paints);
+  g_print ("idle_cpu_ms=%.1f\n", (cpu_seconds () - cpu_before) * 1000);
+
+  run_animation ("frame");
+  /* The same path with the shapes hidden: what the image alone costs. */
+  gtk_widget_activate_action (GTK_WIDGET (bench.view), "image.shapes-visible", NULL);
+  run_animation ("image_only_frame");
+  gtk_widget_activate_action (GTK_WIDGET (bench.view), "image.shapes-visible", NULL);
+
+  getrusage (RUSAGE_SELF, &usage);
+  g_print ("peak_rss_mb=%.1f\n", usage.ru_maxrss / 1024.0);
+  return 0;
+}
+
+int
+main (int argc, char *argv[])
+{
+  if (argc >= 3 && g_str_equal (argv[1], "generate"))
+    return generate (argv[2]);
+  if (argc >= 3 && g_str_equal (argv[1], "decode"))
+    return decode (argv[2]);
+  if (argc >= 3 && g_str_equal (argv[1], "view"))
+    return view (argv[2], argc >= 4 && g_str_equal (argv[3], "--load-only"));
+  g_printerr ("usage: %s generate|decode|view FILE [--load-only]\n", argv[0]);
+  return 2;
+}
