@@ -23,6 +23,8 @@ G_DEFINE_QUARK (fl - dataset - error - quark, fl_dataset_error)
 
 static goffset stream_threshold = 100 * 1024 * 1024;
 
+static char *media_type_of (const char *path);
+
 /* Dataset */
 
 static void
@@ -986,6 +988,13 @@ detect_file_format (FlImportContext *ctx, const char *path, GError **error)
   if (has_suffix_ci (base, ".txt"))
     return "txt";
 
+  {
+    g_autofree char *media_type = media_type_of (base);
+
+    /* One image or audio file alone is a folder of one. */
+    if (fl_format_kind_of_media (media_type) != NULL)
+      return "folder";
+  }
   g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_UNKNOWN_FORMAT,
                _ ("Cannot tell the format of %s; name it with --format"), base);
   return NULL;

@@ -436,6 +436,15 @@ fl_format_import_folder (FlImportContext *ctx, const char *path, GError **error)
 {
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
 
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *rel = fl_format_relative (ctx, path);
+      g_autofree char *resolved = fl_format_resolve_asset (ctx, rel, ctx->root, rel, 0);
+
+      if (resolved != NULL)
+        fl_format_add_asset (ctx, resolved, NULL, 0);
+      return TRUE;
+    }
   if (!g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_WRONG_FORMAT, _ ("%s is not a folder"),

@@ -483,6 +483,18 @@ test_folder_and_recogniser_json (void)
   g_clear_pointer (&ds, fl_dataset_free);
   g_clear_pointer (&report, fl_import_report_free);
 
+  /* One media file alone. */
+  {
+    g_autofree char *path = g_build_filename (tmp, "two.wav", NULL);
+
+    ds = import_ok (path, NULL, &report);
+  }
+  g_assert_cmpstr (report->format, ==, "folder");
+  g_assert_cmpuint (ds->items->len, ==, 1);
+  g_assert_null (((FlDatasetItem *) g_ptr_array_index (ds->items, 0))->result);
+  g_clear_pointer (&ds, fl_dataset_free);
+  g_clear_pointer (&report, fl_import_report_free);
+
   /* Whisper-style output beside the audio it transcribes. */
   fx_write (tmp, "one.json",
             "{\"text\":\" Hi. Bye.\",\"language\":\"en\",\"segments\":["
