@@ -961,22 +961,18 @@ detect_file_format (FlImportContext *ctx, const char *path, GError **error)
     }
   if (has_suffix_ci (base, ".xml"))
     {
-      g_autofree char *head = NULL;
-      gsize len = 0;
       g_autoptr (GFile) file = g_file_new_for_path (path);
       g_autoptr (GFileInputStream) in = g_file_read (file, NULL, error);
-      char buf[4096];
+      char head[4096];
       gssize n;
 
       if (in == NULL)
         return NULL;
-      n = g_input_stream_read (G_INPUT_STREAM (in), buf, sizeof buf - 1, NULL, error);
+      /* The root element is near the start: CVAT's <annotations>, VOC's <annotation>. */
+      n = g_input_stream_read (G_INPUT_STREAM (in), head, sizeof head - 1, NULL, error);
       if (n < 0)
         return NULL;
-      buf[n] = '\0';
-      head = g_strndup (buf, n);
-      len = n;
-      (void) len;
+      head[n] = '\0';
       return strstr (head, "<annotations") != NULL ? "cvat" : "voc";
     }
   if (has_suffix_ci (base, ".srt"))
