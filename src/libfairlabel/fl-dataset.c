@@ -9,7 +9,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
@@ -489,9 +488,8 @@ fl_format_copy_assets (FlExportContext *ctx, const char *subdir, GError **error)
       dest = g_build_filename (dir, ctx->names[i], NULL);
       if (g_file_test (dest, G_FILE_TEST_EXISTS))
         g_unlink (dest);
-      /* A hard link costs nothing when the export is on the store's disk. */
-      if (link (item->asset_path, dest) == 0)
-        continue;
+      /* A copy, not a hard link: a tool that edits the exported file in place
+       * must not change the server's stored blob. */
       src_file = g_file_new_for_path (item->asset_path);
       dest_file = g_file_new_for_path (dest);
       if (!g_file_copy (src_file, dest_file, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error))

@@ -172,7 +172,7 @@ gboolean fl_format_write_file (FlExportContext *ctx, const char *relative, GStri
                                GError **error);
 char *fl_format_iso8601 (gint64 unix_time);
 gint64 fl_format_parse_iso8601 (const char *text);
-/* Copies (or hard-links) every item's asset into out_dir/subdir. */
+/* Copies every item's asset into out_dir/subdir. */
 gboolean fl_format_copy_assets (FlExportContext *ctx, const char *subdir, GError **error);
 /* The label config's class names in order, then labels only seen in results. */
 GPtrArray *fl_format_collect_labels (FlDataset *ds);

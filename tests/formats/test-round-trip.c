@@ -69,9 +69,25 @@ test_round_trip (gconstpointer data)
         {
           FlDatasetItem *item = g_ptr_array_index (back->items, i);
 
-          /* Imported assets are the exported copies, inside the folder. */
+          GStatBuf exported, stored;
+          const char *stored_path = NULL;
+
+          for (guint k = 0; k < ds->items->len; k++)
+            {
+              FlDatasetItem *orig = g_ptr_array_index (ds->items, k);
+
+              if (g_strcmp0 (orig->asset_name, item->asset_name) == 0)
+                stored_path = orig->asset_path;
+            }
+          /* Imported assets are the exported copies, inside the folder;
+           * copies, not links to the stored blobs. */
+          g_assert_nonnull (stored_path);
           g_assert_true (g_str_has_prefix (item->asset_path, report->root));
           g_assert_true (g_file_test (item->asset_path, G_FILE_TEST_IS_REGULAR));
+          g_assert_cmpint (g_stat (item->asset_path, &exported), ==, 0);
+          g_assert_cmpint (g_stat (stored_path, &stored), ==, 0);
+          g_assert_true (exported.st_ino != stored.st_ino);
+          g_assert_cmpint (exported.st_size, ==, stored.st_size);
         }
       if (g_str_equal (rt->kind, "image") && (rt->what & FX_SHAPES_POINTS))
         {
