@@ -105,10 +105,24 @@ filter_offer (gpointer object, gpointer user_data)
 static int
 compare_offers (gconstpointer a, gconstpointer b, gpointer user_data)
 {
+  FlOffersPage *self = user_data;
   FlOfferItem *ia = (FlOfferItem *) a;
   FlOfferItem *ib = (FlOfferItem *) b;
+  const char *ca = fl_offer_item_get_offer (ia)->reward.currency;
+  const char *cb = fl_offer_item_get_offer (ib)->reward.currency;
   gint64 ra = fl_offer_item_get_hourly_rate (ia);
   gint64 rb = fl_offer_item_get_hourly_rate (ib);
+
+  /* Rates in different currencies do not compare: the worker's own comes
+   * first, then each currency in a block. */
+  if (g_strcmp0 (ca, cb) != 0)
+    {
+      if (g_strcmp0 (ca, self->target_currency) == 0)
+        return -1;
+      if (g_strcmp0 (cb, self->target_currency) == 0)
+        return 1;
+      return g_strcmp0 (ca, cb);
+    }
 
   if (ra != rb)
     return ra > rb ? -1 : 1;
@@ -250,7 +264,7 @@ fl_offers_page_init (FlOffersPage *self)
     gtk_filter_list_model_new (G_LIST_MODEL (self->store), GTK_FILTER (self->filter));
   self->sorted = gtk_sort_list_model_new (
     G_LIST_MODEL (self->filtered),
-    GTK_SORTER (gtk_custom_sorter_new ((GCompareDataFunc) compare_offers, NULL, NULL)));
+    GTK_SORTER (gtk_custom_sorter_new ((GCompareDataFunc) compare_offers, self, NULL)));
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
@@ -331,6 +345,7 @@ fl_offers_page_set_target (FlOffersPage *self, gint64 target_minor, const char *
   g_free (self->target_currency);
   self->target_currency = g_strdup (currency);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_sorter_changed (gtk_sort_list_model_get_sorter (self->sorted), GTK_SORTER_CHANGE_DIFFERENT);
   /* Rebind the rows so their marks follow the new target. */
   model = G_LIST_MODEL (g_object_ref (gtk_list_view_get_model (self->list_view)));
   gtk_list_view_set_model (self->list_view, NULL);

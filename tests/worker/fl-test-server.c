@@ -6,9 +6,27 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <signal.h>
+#include <sys/prctl.h>
 
 #include "fl-test-server.h"
 #include "fl-token.h"
+
+/* A test that dies must not leave its server running. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static GSubprocessLauncher *
+launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  return launcher;
+}
 
 static void
 spawn (FlTestServer *server, gboolean demo)
@@ -16,13 +34,14 @@ spawn (FlTestServer *server, gboolean demo)
   const char *binary = g_getenv ("FAIRLABEL_SERVER_BINARY");
   g_autoptr (GError) error = NULL;
   g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", server->port);
   g_autofree char *data = g_build_filename (server->data_dir, "server", NULL);
   char *line;
 
   g_assert_nonnull (binary);
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, binary, "--listen",
-                                      listen, "--data", data, demo ? "--demo" : NULL, NULL);
+  server->process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", listen,
+                                                 "--data", data, demo ? "--demo" : NULL, NULL);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
@@ -189,7 +208,8 @@ fl_test_server_add_image_project (FlTestServer *server, const char *title, const
 
   spec = g_strdup_printf ("{\"kind\":\"image\",\"title\":\"%s\",\"instructions\":\"Draw a box "
                           "around every car.\",\"label_config\":{\"classes\":[{\"name\":\"car\","
-                          "\"color\":\"#e01b24\"}]},\"reward\":{\"amount\":\"%s\",\"currency\":"
+                          "\"color\":\"#e01b24\"}],\"tags\":[\"night\",\"blurry\"]},\"reward\":{"
+                          "\"amount\":\"%s\",\"currency\":"
                           "\"USD\"},\"estimate_seconds\":%" G_GINT64_FORMAT
                           ",\"lease_seconds\":%" G_GINT64_FORMAT "}",
                           title, reward, estimate_seconds, lease_seconds);

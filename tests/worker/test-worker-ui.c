@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "TestWorkerUi"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include "fl-image-view.h"
+#include "fl-local-store.h"
+#include "fl-offer-item.h"
+#include "fl-test-server.h"
+#include "fl-workspace.h"
+
+/* The worker's pages as real widgets under Xvfb, against the real server. */
+
+static FlTestServer *server;
+static char *tmp_dir;
+static gint64 cars_project;
+static GSettings *settings;
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static gboolean
+on_timeout (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @predicate holds; fails the test after @seconds. */
+static void
+wait_until (Predicate predicate, gpointer data, guint seconds, const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint source = g_timeout_add_seconds (seconds, on_timeout, &timed_out);
+
+  while (!predicate (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("timed out waiting for %s", what);
+  g_source_remove (source);
+}
+
+static gboolean
+settle_done (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, on_timeout, &done);
+  wait_until (settle_done, &done, 10 + ms / 1000, "frames to settle");
+}
+
+static char *
+save_screenshot (GtkWidget *widget, const char *name)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  char *path;
+
+  g_assert_cmpint (width, >, 0);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  dir = g_build_filename (g_getenv ("FAIRLABEL_BUILD_DIR"), "meson-logs", NULL);
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  return path;
+}
+
+typedef struct
+{
+  GtkWindow *window;
+  FlWorkspace *workspace;
+  FlLocalStore *store;
+  FlClient *client;
+} Ui;
+
+static void
+ui_open (Ui *ui, const char *db_name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db = g_build_filename (tmp_dir, db_name, NULL);
+  GtkWidget *header;
+  GtkWidget *box;
+
+  ui->client = fl_client_new (server->url, server->worker_token, FALSE, &error);
+  g_assert_no_error (error);
+  ui->store = fl_local_store_new (db, &error);
+  g_assert_no_error (error);
+  ui->workspace = fl_workspace_new (ui->client, settings, ui->store, "USD", &error);
+  g_assert_no_error (error);
+
+  ui->window = GTK_WINDOW (adw_window_new ());
+  gtk_window_set_default_size (ui->window, 1100, 720);
+  header = adw_header_bar_new ();
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
+                                   fl_workspace_get_header_title (ui->workspace));
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), fl_workspace_get_header_end (ui->workspace));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_widget_set_vexpand (GTK_WIDGET (ui->workspace), TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (ui->workspace));
+  adw_window_set_content (ADW_WINDOW (ui->window), box);
+  gtk_window_present (ui->window);
+}
+
+static void
+ui_close (Ui *ui)
+{
+  gtk_window_destroy (ui->window);
+  g_clear_object (&ui->workspace);
+  g_clear_object (&ui->store);
+  g_clear_object (&ui->client);
+  settle (100);
+}
+
+static gboolean
+page_is (gpointer data)
+{
+  Ui *ui = data;
+  const char *want = g_object_get_data (G_OBJECT (ui->workspace), "want-page");
+
+  return g_strcmp0 (fl_workspace_get_visible_page (ui->workspace), want) == 0 &&
+         gtk_widget_get_mapped (GTK_WIDGET (ui->workspace));
+}
+
+static gboolean
+offers_loaded (gpointer data)
+{
+  Ui *ui = data;
+  return page_is (ui) && g_list_model_get_n_items (fl_offers_page_get_model (
+                           fl_workspace_get_offers_page (ui->workspace))) > 0;
+}
+
+static void
+collect_labels (GtkWidget *widget, GString *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    {
+      g_string_append (out, gtk_label_get_label (GTK_LABEL (widget)));
+      g_string_append_c (out, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+static void
+test_offers_show_rewards_and_hourly_estimates (void)
+{
+  Ui ui = { 0 };
+  GListModel *model;
+  g_autoptr (GString) labels = g_string_new (NULL);
+  g_autofree char *shot = NULL;
+  gint64 previous = G_MAXINT64;
+  gboolean found = FALSE;
+  gboolean other_currency_seen = FALSE;
+  guint shown, hidden;
+
+  g_settings_set_int64 (settings, "target-wage-minor", 1000);
+  g_settings_set_string (settings, "target-currency", "USD");
+  g_settings_set_boolean (settings, "hide-below-target", FALSE);
+  ui_open (&ui, "offers.db");
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("offers"), g_free);
+  wait_until (offers_loaded, &ui, 30, "offers");
+  /* Past the crossfade from the spinner, for the screenshot. */
+  settle (1000);
+
+  model = fl_offers_page_get_model (fl_workspace_get_offers_page (ui.workspace));
+  shown = g_list_model_get_n_items (model);
+  for (guint i = 0; i < shown; i++)
+    {
+      g_autoptr (FlOfferItem) item = g_list_model_get_item (model, i);
+      const FlOffer *offer = fl_offer_item_get_offer (item);
+      gint64 rate = fl_offer_item_get_hourly_rate (item);
+
+      /* Never more than reward / estimate; best paid first among the
+       * worker's currency, which comes first. */
+      g_assert_cmpint (rate * offer->estimate.seconds, <=, offer->reward.amount_minor * 3600);
+      if (g_str_equal (offer->reward.currency, "USD"))
+        {
+          g_assert_false (other_currency_seen);
+          g_assert_cmpint (rate, <=, previous);
+          previous = rate;
+        }
+      else
+        other_currency_seen = TRUE;
+      if (offer->project_id == cars_project)
+        {
+          found = TRUE;
+          g_assert_cmpint (offer->reward.amount_minor, ==, 50);
+          g_assert_cmpint (rate, ==, 1500);
+        }
+    }
+  g_assert_true (found);
+
+  collect_labels (GTK_WIDGET (ui.workspace), labels);
+  g_test_message ("offers page text:\n%s", labels->str);
+  g_assert_nonnull (strstr (labels->str, "0.50 USD"));
+  g_assert_nonnull (strstr (labels->str, "≈ 15.00 USD/h"));
+  g_assert_nonnull (strstr (labels->str, "requester’s estimate"));
+  g_assert_nonnull (strstr (labels->str, "≈ 2 min"));
+
+  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-offers");
+
+  /* Hiding those below 10.00 USD/h leaves only the ones at or above it. */
+  g_settings_set_boolean (settings, "hide-below-target", TRUE);
+  hidden = g_list_model_get_n_items (model);
+  g_assert_cmpuint (hidden, <=, shown);
+  for (guint i = 0; i < hidden; i++)
+    {
+      g_autoptr (FlOfferItem) item = g_list_model_get_item (model, i);
+      g_assert_false (fl_offer_item_is_below_target (item, 1000, "USD"));
+    }
+  g_settings_set_boolean (settings, "hide-below-target", FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, shown);
+  ui_close (&ui);
+}
+
+static gboolean
+other_task_shown (gpointer data)
+{
+  Ui *ui = data;
+  gint64 before = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (ui->workspace), "before"));
+  gint64 id = fl_task_page_get_assignment_id (fl_workspace_get_task_page (ui->workspace));
+
+  return page_is (ui) && id != 0 && id != before;
+}
+
+static gboolean
+outbox_empty (gpointer data)
+{
+  return fl_workspace_get_waiting (FL_WORKSPACE (data)) == 0;
+}
+
+static gboolean
+earnings_shown (gpointer data)
+{
+  Ui *ui = data;
+  g_autofree char *csv = fl_earnings_page_get_csv (fl_workspace_get_earnings_page (ui->workspace));
+  const char *want = g_object_get_data (G_OBJECT (ui->workspace), "want-csv");
+
+  return page_is (ui) && csv != NULL && strstr (csv, want) != NULL;
+}
+
+static void
+test_keep_going_submit_and_earnings (void)
+{
+  Ui ui = { 0 };
+  g_autoptr (GString) labels = g_string_new (NULL);
+  g_autofree char *approve = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *shot = NULL;
+  g_autoptr (JsonNode) answer = NULL;
+  FlTaskPage *page;
+  gint64 first, second;
+  guint status;
+  gint64 project = fl_test_server_add_image_project (server, "Street signs", "0.40", 90, 900, 3);
+
+  g_settings_set_boolean (settings, "keep-going", TRUE);
+  ui_open (&ui, "keep-going.db");
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("offers"), g_free);
+  wait_until (offers_loaded, &ui, 30, "offers");
+
+  g_signal_emit_by_name (fl_workspace_get_offers_page (ui.workspace), "accept", project);
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("task"), g_free);
+  g_object_set_data (G_OBJECT (ui.workspace), "before", GSIZE_TO_POINTER (0));
+  wait_until (other_task_shown, &ui, 30, "the first task");
+  page = fl_workspace_get_task_page (ui.workspace);
+  first = fl_task_page_get_assignment_id (page);
+  collect_labels (GTK_WIDGET (page), labels);
+  g_assert_nonnull (strstr (labels->str, "Draw a box around every car."));
+  g_assert_nonnull (strstr (labels->str, "Pays 0.40 USD"));
+  settle (500);
+
+  /* Submit: the next task of the project was reserved meanwhile and shows. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "task.submit", NULL);
+  g_object_set_data (G_OBJECT (ui.workspace), "before", GSIZE_TO_POINTER (first));
+  wait_until (other_task_shown, &ui, 30, "the next task");
+  second = fl_task_page_get_assignment_id (page);
+  g_assert_cmpint (second, !=, first);
+  wait_until (outbox_empty, ui.workspace, 30, "the outbox to empty");
+
+  approve = g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/approve", first);
+  answer = fl_test_server_request (server, "POST", approve, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  fl_workspace_show_earnings (ui.workspace);
+  want = g_strdup_printf (",Street signs,reward,approved,0.40,USD,");
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("earnings"), g_free);
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-csv", g_strdup (want), g_free);
+  wait_until (earnings_shown, &ui, 30, "the earnings page");
+  settle (1000);
+  g_string_truncate (labels, 0);
+  collect_labels (GTK_WIDGET (ui.workspace), labels);
+  g_assert_nonnull (strstr (labels->str, "Street signs"));
+  g_assert_nonnull (strstr (labels->str, "on task"));
+  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-earnings");
+  ui_close (&ui);
+}
+
+static gboolean
+task_expired (gpointer data)
+{
+  return fl_task_page_get_expired (FL_TASK_PAGE (data));
+}
+
+static void
+test_lease_expired_keeps_draft (void)
+{
+  Ui ui = { 0 };
+  g_autoptr (GPtrArray) drafts = NULL;
+  g_autoptr (GString) labels = g_string_new (NULL);
+  g_autofree char *shot = NULL;
+  FlTaskPage *page;
+  gint64 id;
+  gint64 project = fl_test_server_add_image_project (server, "Short lease", "0.10", 60, 2, 1);
+
+  g_settings_set_boolean (settings, "keep-going", FALSE);
+  ui_open (&ui, "expired.db");
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("offers"), g_free);
+  wait_until (offers_loaded, &ui, 30, "offers");
+  g_signal_emit_by_name (fl_workspace_get_offers_page (ui.workspace), "accept", project);
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("task"), g_free);
+  g_object_set_data (G_OBJECT (ui.workspace), "before", GSIZE_TO_POINTER (0));
+  wait_until (other_task_shown, &ui, 30, "the task");
+  page = fl_workspace_get_task_page (ui.workspace);
+  id = fl_task_page_get_assignment_id (page);
+
+  wait_until (task_expired, page, 15, "the lease to run out");
+  collect_labels (GTK_WIDGET (page), labels);
+  g_assert_nonnull (strstr (labels->str, "ran out"));
+  settle (1000);
+  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-lease-expired");
+
+  settle (300);
+  drafts = fl_local_store_list_drafts_sync (ui.store, NULL, NULL);
+  g_assert_cmpuint (drafts->len, ==, 1);
+  g_assert_cmpint (((FlDraft *) drafts->pdata[0])->assignment_id, ==, id);
+  ui_close (&ui);
+}
+
+/* The child: works on a task, tags it, and waits for the kill once the draft is saved. */
+
+static gboolean
+child_draft_saved (gpointer data)
+{
+  Ui *ui = data;
+  g_autoptr (GPtrArray) drafts = fl_local_store_list_drafts_sync (ui->store, NULL, NULL);
+
+  return drafts != NULL && drafts->len == 1 &&
+         ((FlDraft *) drafts->pdata[0])->result_json != NULL &&
+         strstr (((FlDraft *) drafts->pdata[0])->result_json, "night") != NULL;
+}
+
+static gboolean
+image_loaded (gpointer data)
+{
+  FlImageView *view = data;
+  return fl_image_document_get_width (fl_image_view_get_document (view)) > 0;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static int
+run_child (void)
+{
+  Ui ui = { 0 };
+  gint64 project = g_ascii_strtoll (g_getenv ("FL_WORKER_UI_CHILD_PROJECT"), NULL, 10);
+  const char *tags[] = { "night", NULL };
+  FlImageView *view;
+
+  g_settings_set_boolean (settings, "keep-going", FALSE);
+  ui_open (&ui, "sigkill.db");
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("offers"), g_free);
+  wait_until (offers_loaded, &ui, 30, "offers");
+  g_signal_emit_by_name (fl_workspace_get_offers_page (ui.workspace), "accept", project);
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("task"), g_free);
+  g_object_set_data (G_OBJECT (ui.workspace), "before", GSIZE_TO_POINTER (0));
+  wait_until (other_task_shown, &ui, 30, "the task");
+
+  view = FL_IMAGE_VIEW (find_widget (GTK_WIDGET (ui.workspace), FL_TYPE_IMAGE_VIEW));
+  g_assert_nonnull (view);
+  wait_until (image_loaded, view, 30, "the image");
+  fl_image_document_set_tags (fl_image_view_get_document (view), tags);
+  wait_until (child_draft_saved, &ui, 10, "the draft");
+  g_print ("ready %" G_GINT64_FORMAT "\n",
+           fl_task_page_get_assignment_id (fl_workspace_get_task_page (ui.workspace)));
+  /* Working on; the parent kills this process now. */
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static gboolean
+restored_with_tag (gpointer data)
+{
+  Ui *ui = data;
+  FlTaskPage *page = fl_workspace_get_task_page (ui->workspace);
+  g_autoptr (JsonNode) result = NULL;
+  g_autofree char *text = NULL;
+
+  if (!page_is (ui) || fl_task_page_get_assignment_id (page) == 0)
+    return FALSE;
+  result = fl_task_page_get_result (page, NULL);
+  text = result != NULL ? json_to_string (result, FALSE) : NULL;
+  return text != NULL && strstr (text, "\"night\"") != NULL;
+}
+
+static void
+test_draft_restored_after_sigkill (void)
+{
+  Ui ui = { 0 };
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *project_text = NULL;
+  g_autofree char *shot = NULL;
+  gint64 project = fl_test_server_add_image_project (server, "Night shots", "0.30", 60, 900, 2);
+  gint64 child_task;
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  project_text = g_strdup_printf ("%" G_GINT64_FORMAT, project);
+  g_subprocess_launcher_setenv (launcher, "FL_WORKER_UI_CHILD_PROJECT", project_text, TRUE);
+  g_subprocess_launcher_setenv (launcher, "FL_WORKER_UI_CHILD_URL", server->url, TRUE);
+  g_subprocess_launcher_setenv (launcher, "FL_WORKER_UI_CHILD_TOKEN", server->worker_token, TRUE);
+  g_subprocess_launcher_setenv (launcher, "FL_WORKER_UI_CHILD_DIR", tmp_dir, TRUE);
+  child = g_subprocess_launcher_spawn (launcher, &error, self_path, NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "ready "));
+  child_task = g_ascii_strtoll (line + 6, NULL, 10);
+
+  g_subprocess_send_signal (child, SIGKILL);
+  g_subprocess_wait (child, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_signaled (child));
+  g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+
+  /* The app starts again on the same local store: the task and its edit are back. */
+  ui_open (&ui, "sigkill.db");
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("task"), g_free);
+  wait_until (restored_with_tag, &ui, 30, "the restored draft");
+  g_assert_cmpint (fl_task_page_get_assignment_id (fl_workspace_get_task_page (ui.workspace)), ==,
+                   child_task);
+  settle (1000);
+  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-restored-draft");
+  ui_close (&ui);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (g_getenv ("FL_WORKER_UI_CHILD_PROJECT") != NULL)
+    {
+      server = g_new0 (FlTestServer, 1);
+      server->url = g_strdup (g_getenv ("FL_WORKER_UI_CHILD_URL"));
+      server->worker_token = g_strdup (g_getenv ("FL_WORKER_UI_CHILD_TOKEN"));
+      tmp_dir = g_strdup (g_getenv ("FL_WORKER_UI_CHILD_DIR"));
+      g_setenv ("XDG_CACHE_HOME", tmp_dir, TRUE);
+      adw_init ();
+      settings = g_settings_new ("io.github.fairlabel.Fairlabel");
+      return run_child ();
+    }
+
+  g_test_init (&argc, &argv, NULL);
+  tmp_dir = g_dir_make_tmp ("fl-worker-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_CACHE_HOME", tmp_dir, TRUE);
+  adw_init ();
+  settings = g_settings_new ("io.github.fairlabel.Fairlabel");
+
+  server = fl_test_server_start ();
+  /* 0.50 USD in an estimated 2 minutes: 15.00 USD an hour. */
+  cars_project =
+    fl_test_server_add_image_project (server, "Cars on the street", "0.50", 120, 900, 4);
+
+  g_test_add_func ("/worker/ui/offers-show-rewards-and-hourly-estimates",
+                   test_offers_show_rewards_and_hourly_estimates);
+  g_test_add_func ("/worker/ui/keep-going-submit-shows-next-task-and-earnings",
+                   test_keep_going_submit_and_earnings);
+  g_test_add_func ("/worker/ui/lease-expired-says-so-and-keeps-the-draft",
+                   test_lease_expired_keeps_draft);
+  g_test_add_func ("/worker/ui/draft-restored-after-sigkill", test_draft_restored_after_sigkill);
+  status = g_test_run ();
+
+  fl_test_server_free (server);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+    g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  }
+  g_clear_object (&settings);
+  return status;
+}
