@@ -35,6 +35,13 @@ append_item_head (GString *out, const char *id, const char *from, const char *to
   g_string_append_printf (out, ",\"to_name\":\"%s\",\"type\":\"%s\"", to, type);
 }
 
+/* One control per region type: Label Studio wants distinct names. */
+static const char *
+control_of_type (const char *type)
+{
+  return g_str_equal (type, "box") ? "box" : g_str_equal (type, "polygon") ? "polygon" : "point";
+}
+
 static void
 export_image_result (GString *out, FlDatasetItem *item, int w, int h)
 {
@@ -92,7 +99,7 @@ export_image_result (GString *out, FlDatasetItem *item, int w, int h)
           g_string_append (value, ",\"width\":0.5");
         }
 
-      append_item_head (out, id, "label", "image", ls_type, &first);
+      append_item_head (out, id, control_of_type (type), "image", ls_type, &first);
       g_string_append_printf (out,
                               ",\"original_width\":%d,\"original_height\":%d,"
                               "\"image_rotation\":0,\"value\":{",
@@ -166,6 +173,131 @@ export_audio_result (GString *out, FlDatasetItem *item)
     }
 }
 
+static void
+append_label_elements (GString *out, GPtrArray *names, const char *element)
+{
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_string_append_printf (out, "    <%s value=\"", element);
+      fl_format_append_xml_escaped (out, g_ptr_array_index (names, i));
+      g_string_append (out, "\"/>\n");
+    }
+}
+
+static void
+add_unique (GPtrArray *list, const char *name)
+{
+  if (name != NULL && *name != '\0' &&
+      !g_ptr_array_find_with_equal_func (list, name, g_str_equal, NULL))
+    g_ptr_array_add (list, g_strdup (name));
+}
+
+/* label-config.xml: a labeling config matching the exported results, to paste
+ * into the Label Studio project so that they open as they are. */
+static gboolean
+write_label_config (FlExportContext *ctx, GError **error)
+{
+  FlDataset *ds = ctx->ds;
+  g_autoptr (GString) out = g_string_new ("<View>\n");
+  g_autoptr (GPtrArray) labels = fl_format_collect_labels (ds);
+  g_autoptr (GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) speakers = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) attr_names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) attr_values =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  JsonArray *config_tags = fl_json_get_array (ds->label_config, "tags");
+  JsonArray *config_speakers = fl_json_get_array (ds->label_config, "speakers");
+
+  for (guint i = 0; config_tags != NULL && i < json_array_get_length (config_tags); i++)
+    add_unique (tags, fl_json_array_string (config_tags, i));
+  for (guint i = 0; config_speakers != NULL && i < json_array_get_length (config_speakers); i++)
+    {
+      JsonNode *n = json_array_get_element (config_speakers, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (n))
+        add_unique (speakers, fl_json_string (json_node_get_object (n), "name", NULL));
+    }
+  for (guint i = 0; i < ds->items->len; i++)
+    {
+      FlDatasetItem *item = g_ptr_array_index (ds->items, i);
+      JsonArray *t = fl_format_result_array (item, "tags");
+      JsonArray *shapes = fl_format_result_array (item, "shapes");
+      JsonArray *segs = fl_format_result_array (item, "segments");
+
+      for (guint k = 0; t != NULL && k < json_array_get_length (t); k++)
+        add_unique (tags, fl_json_array_string (t, k));
+      for (guint k = 0; segs != NULL && k < json_array_get_length (segs); k++)
+        add_unique (speakers,
+                    fl_json_string (json_array_get_object_element (segs, k), "speaker", NULL));
+      for (guint k = 0; shapes != NULL && k < json_array_get_length (shapes); k++)
+        {
+          JsonObject *attrs =
+            fl_json_get_object (json_array_get_object_element (shapes, k), "attributes");
+          g_autoptr (GList) names = attrs ? json_object_get_members (attrs) : NULL;
+
+          for (GList *l = names; l != NULL; l = l->next)
+            {
+              JsonNode *v = json_object_get_member (attrs, l->data);
+              g_autofree char *text =
+                JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING
+                  ? g_strdup (json_node_get_string (v))
+                  : json_to_string (v, FALSE);
+              GPtrArray *values = g_hash_table_lookup (attr_values, l->data);
+
+              if (values == NULL)
+                {
+                  values = g_ptr_array_new_with_free_func (g_free);
+                  g_hash_table_insert (attr_values, g_strdup (l->data), values);
+                  add_unique (attr_names, l->data);
+                }
+              add_unique (values, text);
+            }
+        }
+    }
+
+  if (g_strcmp0 (ds->kind, "audio") == 0)
+    {
+      g_string_append (out, "  <Labels name=\"speaker\" toName=\"audio\">\n");
+      append_label_elements (out, speakers, "Label");
+      g_string_append (out, "  </Labels>\n  <Audio name=\"audio\" value=\"$audio\"/>\n"
+                            "  <TextArea name=\"transcription\" toName=\"audio\" "
+                            "perRegion=\"true\" editable=\"true\"/>\n");
+    }
+  else
+    {
+      static const char *const controls[][2] = { { "RectangleLabels", "box" },
+                                                 { "PolygonLabels", "polygon" },
+                                                 { "KeyPointLabels", "point" } };
+
+      g_string_append (out, "  <Image name=\"image\" value=\"$image\"/>\n");
+      for (guint c = 0; c < G_N_ELEMENTS (controls); c++)
+        {
+          g_string_append_printf (out, "  <%s name=\"%s\" toName=\"image\">\n", controls[c][0],
+                                  controls[c][1]);
+          append_label_elements (out, labels, "Label");
+          g_string_append_printf (out, "  </%s>\n", controls[c][0]);
+        }
+      if (tags->len > 0)
+        {
+          g_string_append (out, "  <Choices name=\"tags\" toName=\"image\" choice=\"multiple\">\n");
+          append_label_elements (out, tags, "Choice");
+          g_string_append (out, "  </Choices>\n");
+        }
+      for (guint i = 0; i < attr_names->len; i++)
+        {
+          const char *name = g_ptr_array_index (attr_names, i);
+
+          g_string_append (out, "  <Choices name=\"");
+          fl_format_append_xml_escaped (out, name);
+          g_string_append (out, "\" toName=\"image\" perRegion=\"true\">\n");
+          append_label_elements (out, g_hash_table_lookup (attr_values, name), "Choice");
+          g_string_append (out, "  </Choices>\n");
+        }
+    }
+  g_string_append (out, "</View>\n");
+  return fl_format_write_file (ctx, "label-config.xml", out, error);
+}
+
 gboolean
 fl_format_export_label_studio (FlExportContext *ctx, GError **error)
 {
@@ -216,7 +348,7 @@ fl_format_export_label_studio (FlExportContext *ctx, GError **error)
       g_string_append (out, "]}]}");
     }
   g_string_append (out, "\n]\n");
-  return fl_format_write_file (ctx, "tasks.json", out, error);
+  return fl_format_write_file (ctx, "tasks.json", out, error) && write_label_config (ctx, error);
 }
 
 /* Reading */

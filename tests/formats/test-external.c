@@ -221,6 +221,17 @@ test_json_python (void)
     "assert all(a['image_id'] in ids and a['category_id'] in cats for a in coco['annotations'])\n"
     "regions = sum(1 for t in ls for r in t['annotations'][0]['result']\n"
     "              if r['type'].endswith('labels'))\n"
+    "import xml.etree.ElementTree as ET, os\n"
+    "view = ET.parse(os.path.join(os.path.dirname(sys.argv[2]), 'label-config.xml')).getroot()\n"
+    "controls = {c.get('name'): c for c in view}\n"
+    "for t in ls:\n"
+    "    for r in t['annotations'][0]['result']:\n"
+    "        c = controls[r['from_name']]\n"
+    "        assert controls[r['to_name']].tag == 'Image'\n"
+    "        values = {l.get('value') for l in c}\n"
+    "        key = r['type']\n"
+    "        assert c.tag.lower() == key, (c.tag, key)\n"
+    "        assert all(v in values for v in r['value'][key]), (r, values)\n"
     "print(len(coco['annotations']), regions)\n",
     coco_file,
     ls_file,
