@@ -216,6 +216,8 @@ FlDatasetItem *fl_format_add_asset (FlImportContext *ctx, const char *resolved,
 gboolean fl_format_ensure_kind (FlImportContext *ctx, const char *kind, const char *src_file,
                                 GError **error);
 const char *fl_format_kind_of_media (const char *media_type);
+/* The media type guessed from the file name. */
+char *fl_format_media_type_of (const char *path);
 char *fl_format_find_media_by_stem (const char *dir, const char *stem, const char *kind);
 
 /* Result JSON builders */
