@@ -109,7 +109,8 @@ test_import_coco_export_yolo (void)
             "{\"id\":1,\"image_id\":1,\"category_id\":1,\"bbox\":[10,20,30,40]},"
             "{\"id\":2,\"image_id\":1,\"category_id\":2,\"bbox\":[0,0,100,50],"
             "\"segmentation\":[[0,0,100,0,100,50]]},"
-            "{\"id\":3,\"image_id\":2,\"category_id\":2,\"bbox\":[16,12,32,24]}]}",
+            "{\"id\":3,\"image_id\":2,\"category_id\":2,\"bbox\":[16,12,32,24]},"
+            "{\"id\":4,\"image_id\":2,\"category_id\":9,\"bbox\":[1,1,2,2]}]}",
             -1);
 
   g_free (run_server_command (&fx, (const char *const[]){ "project", "create", "--kind", "image",
@@ -126,6 +127,8 @@ test_import_coco_export_yolo (void)
   text = run_server_command (
     &fx, (const char *const[]){ "import", "1", coco, "--format", "coco", NULL });
   g_assert_nonnull (strstr (text, "added 2 tasks"));
+  /* The report reaches the person running the import. */
+  g_assert_nonnull (strstr (text, "annotation 4 points at a category that is not in the file"));
   g_clear_pointer (&text, g_free);
 
   server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, fx.server, "--listen",
