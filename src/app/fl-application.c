@@ -29,7 +29,7 @@ static char *
 fl_application_option_description (void)
 {
   return g_strdup_printf (
-    "%s\n\n  FAIRLABEL_TOKEN    %s", _ ("Environment:"),
+    "%s\n  FAIRLABEL_TOKEN    %s", _ ("Environment:"),
     _ ("Access token used with --server for this run only; it is not saved in the keyring"));
 }
 
@@ -232,6 +232,9 @@ fl_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (fl_application_parent_class)->startup (app);
 
+  /* Here rather than in init: --help and --version need no schema. */
+  self->settings = g_settings_new (FL_SETTINGS_SCHEMA_ID);
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
   for (gsize i = 0; i < G_N_ELEMENTS (accels); i++)
@@ -291,7 +294,6 @@ fl_application_class_init (FlApplicationClass *klass)
 static void
 fl_application_init (FlApplication *self)
 {
-  self->settings = g_settings_new (FL_SETTINGS_SCHEMA_ID);
 }
 
 FlApplication *

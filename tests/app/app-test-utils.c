@@ -21,21 +21,27 @@ on_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+poll_again (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 gboolean
 fl_test_wait_until (FlTestPredicate predicate, gpointer data, guint timeout_ms)
 {
   gboolean timed_out = FALSE;
   guint id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
+  /* Wakes the loop now and then for predicates that no event announces. */
+  guint poll_id = g_timeout_add (20, poll_again, NULL);
+  gboolean ok;
 
-  while (!predicate (data))
-    {
-      if (timed_out)
-        return predicate (data);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  while (!(ok = predicate (data)) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (poll_id);
   if (!timed_out)
     g_source_remove (id);
-  return TRUE;
+  return ok;
 }
 
 static gboolean
@@ -371,7 +377,6 @@ secrets_service_up (gpointer data)
       if (has_owner)
         return TRUE;
     }
-  g_usleep (50 * 1000);
   return FALSE;
 }
 
@@ -384,9 +389,10 @@ fl_test_session_start_keyring (FlTestSession *session)
                          NULL };
   int stdin_fd;
 
-  g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
-                            G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL,
-                            &session->keyring_pid, &stdin_fd, NULL, NULL, &error);
+  g_spawn_async_with_pipes (
+    NULL, (char **) argv, NULL,
+    G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, die_with_parent,
+    NULL, &session->keyring_pid, &stdin_fd, NULL, NULL, &error);
   g_assert_no_error (error);
   /* The password of the new login keyring; it stays unlocked. */
   g_assert_cmpint (write (stdin_fd, "fairlabel-test", 14), ==, 14);

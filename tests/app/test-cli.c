@@ -43,6 +43,10 @@ run (const char *const *argv, const char *token, RunResult *result)
     g_subprocess_launcher_setenv (launcher, "FAIRLABEL_TOKEN", token, TRUE);
   else
     g_subprocess_launcher_unsetenv (launcher, "FAIRLABEL_TOKEN");
+  /* Only a connection needs the settings; help and usage errors must work
+   * before anything is installed. */
+  if (token == NULL)
+    g_subprocess_launcher_unsetenv (launcher, "GSETTINGS_SCHEMA_DIR");
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &result->out, &result->err, &error);
