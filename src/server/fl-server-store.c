@@ -279,7 +279,7 @@ fl_project_spec_from_json (JsonObject *object, const char *const *extra_allowed,
             NULL);
 
   if (!get_positive (object, "estimate_seconds", 60, 1, &spec->estimate_seconds, error) ||
-      !get_positive (object, "lease_seconds", 900, 10, &spec->lease_seconds, error) ||
+      !get_positive (object, "lease_seconds", 900, 1, &spec->lease_seconds, error) ||
       !get_positive (object, "auto_approve_seconds", 3 * 86400, 0, &spec->auto_approve_seconds,
                      error) ||
       !get_positive (object, "assignments_per_task", 1, 1, &spec->assignments_per_task, error))
@@ -1151,11 +1151,12 @@ fl_server_store_add_task (FlServerStore *self, gint64 project_id, GPtrArray *ass
   for (guint i = 0; i < assets->len; i++)
     {
       FlNewAsset *asset = g_ptr_array_index (assets, i);
-      g_autofree char *path = fl_server_store_blob_path (self, asset->sha256, NULL, error);
+      g_autofree char *path = fl_server_store_blob_path (self, asset->sha256, NULL, NULL);
 
       if (path == NULL)
         {
-          g_prefix_error (error, "Asset %s: ", asset->sha256);
+          g_set_error (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_INVALID_FIELD,
+                       "Asset %s was not uploaded", asset->sha256);
           return 0;
         }
       s = q (self, "INSERT INTO task_assets (task_id, position, sha256, name) VALUES (?, ?, ?, ?)");

@@ -14,6 +14,7 @@
  * answers, and pays one fsync per batch rather than per request. */
 #define MAX_BATCH 512
 #define MAINTENANCE_INTERVAL_SECONDS 1
+#define LISTEN_BACKLOG 1024
 
 typedef struct _Job Job;
 typedef JsonNode *(*JobFunc) (FlServerStore *store, Job *job, gint64 now, GError **error);
@@ -1040,6 +1041,7 @@ fl_server_listen (FlServer *self, const char *address, GError **error)
   g_autofree char *host = NULL;
   g_autoptr (GInetAddress) inet = NULL;
   g_autoptr (GSocketAddress) sockaddr = NULL;
+  g_autoptr (GSocket) socket = NULL;
   g_autoptr (GSList) uris = NULL;
   const char *colon;
   guint64 port;
@@ -1071,7 +1073,14 @@ fl_server_listen (FlServer *self, const char *address, GError **error)
       return NULL;
     }
   sockaddr = g_inet_socket_address_new (inet, (guint16) port);
-  if (!soup_server_listen (self->soup, sockaddr, 0, error))
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return NULL;
+  /* Many workers connect at once; GSocket's default backlog of 10 would drop some. */
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, sockaddr, TRUE, error) || !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->soup, socket, 0, error))
     return NULL;
   uris = soup_server_get_uris (self->soup);
   if (uris == NULL)
