@@ -34,14 +34,14 @@ fl_credentials_translate_error (GError *error)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return error;
 
+  g_debug ("keyring: %s", error->message);
   if (error->domain == G_DBUS_ERROR || error->domain == G_IO_ERROR)
-    translated = g_error_new (FL_CREDENTIALS_ERROR, FL_CREDENTIALS_ERROR_NO_KEYRING,
-                              _ ("No keyring is available to keep the access token safe (%s). "
-                                 "Start a Secret Service such as GNOME Keyring."),
-                              error->message);
+    translated = g_error_new_literal (FL_CREDENTIALS_ERROR, FL_CREDENTIALS_ERROR_NO_KEYRING,
+                                      _ ("No keyring is available to keep the access token "
+                                         "safe. Start a Secret Service such as GNOME Keyring."));
   else if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    translated = g_error_new (FL_CREDENTIALS_ERROR, FL_CREDENTIALS_ERROR_LOCKED,
-                              _ ("The keyring is locked. Unlock it and try again."));
+    translated = g_error_new_literal (FL_CREDENTIALS_ERROR, FL_CREDENTIALS_ERROR_LOCKED,
+                                      _ ("The keyring is locked. Unlock it and try again."));
   else
     translated = g_error_new (FL_CREDENTIALS_ERROR, FL_CREDENTIALS_ERROR_FAILED,
                               _ ("The keyring failed: %s"), error->message);

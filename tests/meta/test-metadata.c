@@ -38,7 +38,7 @@ assert_command_succeeds (const char *const *argv)
   g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
   g_assert_no_error (error);
   if (!g_subprocess_get_successful (process))
-    g_error ("%s failed:\n%s", cmdline, out);
+    g_test_fail_printf ("%s failed:\n%s", cmdline, out);
   g_test_message ("%s: %s", cmdline, out);
 }
 
@@ -201,7 +201,7 @@ test_gschema_every_key_is_described (void)
           xmlFree (text);
         }
       if (!has_summary || !has_description)
-        g_error ("GSettings key “%s” needs a summary and a description", (char *) name);
+        g_test_fail_printf ("GSettings key “%s” needs a summary and a description", (char *) name);
       xmlFree (name);
     }
   xmlXPathFreeObject (keys);

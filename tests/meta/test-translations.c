@@ -99,7 +99,7 @@ test_potfiles_lists_existing_files (void)
       g_autofree char *path = source_path (files->pdata[i]);
 
       if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        g_error ("po/POTFILES names %s, which does not exist", (char *) files->pdata[i]);
+        g_test_fail_printf ("po/POTFILES names %s, which does not exist", (char *) files->pdata[i]);
     }
 }
 
@@ -122,8 +122,8 @@ test_potfiles_lists_every_file_with_strings (void)
         g_string_append_printf (missing, "\n  %s", file);
     }
   if (missing->len > 0)
-    g_error ("these files have translatable strings but are missing from po/POTFILES:%s",
-             missing->str);
+    g_test_fail_printf ("these files have translatable strings but are missing from po/POTFILES:%s",
+                        missing->str);
 }
 
 static void
@@ -141,7 +141,7 @@ run_ok (const char *const *argv, const char *cwd)
   g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
   g_assert_no_error (error);
   if (!g_subprocess_get_successful (process))
-    g_error ("%s failed:\n%s", argv[0], out);
+    g_test_fail_printf ("%s failed:\n%s", argv[0], out);
 }
 
 static void
