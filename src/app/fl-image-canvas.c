@@ -62,6 +62,15 @@ struct _FlImageCanvas
   GdkTexture *nearest_texture;
   double nearest_key[5];
 
+  /* The shapes, rendered once into a texture and reused while panning and
+   * while zooming by small steps. */
+  GdkTexture *shapes_texture;
+  graphene_rect_t shapes_area;
+  double shapes_zoom;
+  guint64 shapes_version;
+  guint64 shapes_texture_version;
+  guint settle_id;
+
   double zoom;
   double origin_x;
   double origin_y;
@@ -122,8 +131,17 @@ clear_levels (FlImageCanvas *self)
 }
 
 static void
+invalidate_shapes (FlImageCanvas *self)
+{
+  self->shapes_version++;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
 clear_drag (FlImageCanvas *self)
 {
+  if (self->drag_shapes->len > 0)
+    invalidate_shapes (self);
   self->drag_mode = DRAG_NONE;
   g_ptr_array_set_size (self->drag_originals, 0);
   g_ptr_array_set_size (self->drag_shapes, 0);
@@ -134,7 +152,7 @@ static void
 emit_selection_changed (FlImageCanvas *self)
 {
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate_shapes (self);
 }
 
 /* View transform: widget = (image - origin) * zoom. */
@@ -751,41 +769,146 @@ snapshot_draft (FlImageCanvas *self, GtkSnapshot *snapshot)
     append_line (snapshot, px, py, self->pointer_x, self->pointer_y, 1, &color);
 }
 
+static gboolean
+settle_shapes (gpointer user_data)
+{
+  FlImageCanvas *self = user_data;
+
+  self->settle_id = 0;
+  invalidate_shapes (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Renders the shapes of an image area around the view into a texture at
+ * the current zoom. Returns the number of shapes in it. */
+static guint
+render_shapes (FlImageCanvas *self, int width, int height)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  double saved_x = self->origin_x, saved_y = self->origin_y;
+  double x0, y0, x1, y1, w, h, margin;
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  guint drawn = 0;
+  int tw, th;
+
+  g_clear_object (&self->shapes_texture);
+  /* Half a view more on every side, within the image and its handles. */
+  fl_image_canvas_widget_to_image (self, 0, 0, &x0, &y0);
+  fl_image_canvas_widget_to_image (self, width, height, &x1, &y1);
+  w = x1 - x0;
+  h = y1 - y0;
+  margin = (HANDLE_SIZE + 40) / self->zoom;
+  x0 = MAX (x0 - w / 2, -margin);
+  y0 = MAX (y0 - h / 2, -margin);
+  x1 = MIN (x1 + w / 2, self->image_width + margin);
+  y1 = MIN (y1 + h / 2, self->image_height + margin);
+  tw = (int) ceil ((x1 - x0) * self->zoom);
+  th = (int) ceil ((y1 - y0) * self->zoom);
+  if (native == NULL || tw <= 0 || th <= 0 || tw * scale > 4096 || th * scale > 4096)
+    return 0;
+
+  /* Rendered at device pixels, so HiDPI screens get sharp lines. */
+  gtk_snapshot_scale (snapshot, scale, scale);
+  self->origin_x = x0;
+  self->origin_y = y0;
+  for (guint i = 0; i < fl_image_document_get_n_shapes (self->document); i++)
+    {
+      const FlShape *shape = fl_image_document_get_shape (self->document, i);
+
+      if (g_hash_table_contains (self->drag_ids, shape->id) || !shape_visible (self, shape, tw, th))
+        continue;
+      snapshot_shape (self, snapshot, shape, g_hash_table_contains (self->selection, shape->id));
+      drawn++;
+    }
+  self->origin_x = saved_x;
+  self->origin_y = saved_y;
+
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node != NULL)
+    self->shapes_texture = gsk_renderer_render_texture (
+      gtk_native_get_renderer (native), node, &GRAPHENE_RECT_INIT (0, 0, tw * scale, th * scale));
+  self->shapes_area = GRAPHENE_RECT_INIT (x0, y0, tw / self->zoom, th / self->zoom);
+  self->shapes_zoom = self->zoom;
+  self->shapes_texture_version = self->shapes_version;
+  return drawn;
+}
+
+static gboolean
+shapes_texture_usable (FlImageCanvas *self, int width, int height)
+{
+  double x0, y0, x1, y1;
+  const graphene_rect_t *area = &self->shapes_area;
+
+  if (self->shapes_texture_version != self->shapes_version || self->shapes_zoom <= 0 ||
+      fabs (log (self->zoom / self->shapes_zoom)) > 0.1)
+    return FALSE;
+  fl_image_canvas_widget_to_image (self, 0, 0, &x0, &y0);
+  fl_image_canvas_widget_to_image (self, width, height, &x1, &y1);
+  /* Only the part of the view that can hold shapes has to be covered. */
+  x0 = MAX (x0, 0);
+  y0 = MAX (y0, 0);
+  x1 = MIN (x1, self->image_width);
+  y1 = MIN (y1, self->image_height);
+  return x0 >= area->origin.x && y0 >= area->origin.y && x1 <= area->origin.x + area->size.width &&
+         y1 <= area->origin.y + area->size.height;
+}
+
+static void
+snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height)
+{
+  double x0, y0, x1, y1;
+
+  if (self->document == NULL || !self->shapes_visible)
+    {
+      self->drawn_shapes = 0;
+      return;
+    }
+  if (!shapes_texture_usable (self, width, height))
+    self->drawn_shapes = render_shapes (self, width, height);
+  if (self->shapes_texture == NULL)
+    return;
+
+  fl_image_canvas_image_to_widget (self, self->shapes_area.origin.x, self->shapes_area.origin.y,
+                                   &x0, &y0);
+  fl_image_canvas_image_to_widget (self, self->shapes_area.origin.x + self->shapes_area.size.width,
+                                   self->shapes_area.origin.y + self->shapes_area.size.height, &x1,
+                                   &y1);
+  if (self->zoom == self->shapes_zoom)
+    {
+      /* Whole pixels keep one-pixel lines sharp. */
+      x1 -= x0 - round (x0);
+      y1 -= y0 - round (y0);
+      x0 = round (x0);
+      y0 = round (y0);
+    }
+  else if (self->settle_id == 0)
+    {
+      /* Scaled from a nearby zoom while zooming; sharp again once it stops. */
+      self->settle_id = g_timeout_add (150, settle_shapes, self);
+    }
+  gtk_snapshot_append_texture (snapshot, self->shapes_texture,
+                               &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
+}
+
 static void
 fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   FlImageCanvas *self = FL_IMAGE_CANVAS (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  guint drawn = 0;
   gint64 start = g_get_monotonic_time ();
 
   self->frame++;
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   snapshot_image (self, snapshot, width, height);
-
-  if (self->document != NULL && self->shapes_visible)
-    {
-      guint n = fl_image_document_get_n_shapes (self->document);
-
-      for (guint i = 0; i < n; i++)
-        {
-          const FlShape *shape = fl_image_document_get_shape (self->document, i);
-
-          if (g_hash_table_contains (self->drag_ids, shape->id) ||
-              !shape_visible (self, shape, width, height))
-            continue;
-          snapshot_shape (self, snapshot, shape,
-                          g_hash_table_contains (self->selection, shape->id));
-          drawn++;
-        }
-    }
+  snapshot_shapes (self, snapshot, width, height);
   for (guint i = 0; i < self->drag_shapes->len; i++)
     snapshot_shape (self, snapshot, g_ptr_array_index (self->drag_shapes, i), TRUE);
   snapshot_draft (self, snapshot);
   gtk_snapshot_pop (snapshot);
 
-  self->drawn_shapes = drawn;
   evict_tiles (self);
   self->snapshot_us = g_get_monotonic_time () - start;
 }
@@ -962,6 +1085,7 @@ start_drag_of_selection (FlImageCanvas *self, DragMode mode)
       g_ptr_array_add (self->drag_shapes, fl_shape_copy (shape));
       g_hash_table_add (self->drag_ids, g_strdup (shape->id));
     }
+  invalidate_shapes (self);
 }
 
 /* Limits a move so that the moved shapes stay inside the image. */
@@ -1391,7 +1515,7 @@ on_document_changed (FlImageDocument *document, FlImageCanvas *self)
       }
   if (dropped)
     emit_selection_changed (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate_shapes (self);
 }
 
 void
@@ -1413,7 +1537,7 @@ fl_image_canvas_set_label_config (FlImageCanvas *self, FlLabelConfig *config)
 {
   g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
   g_set_object (&self->config, config);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate_shapes (self);
 }
 
 void
@@ -1457,7 +1581,7 @@ fl_image_canvas_set_shapes_visible (FlImageCanvas *self, gboolean visible)
 {
   g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
   self->shapes_visible = visible;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate_shapes (self);
 }
 
 gboolean
@@ -1622,6 +1746,8 @@ fl_image_canvas_dispose (GObject *object)
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_func (self->document, on_document_changed, self);
   g_clear_object (&self->document);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_clear_object (&self->shapes_texture);
   clear_levels (self);
   g_clear_object (&self->config);
   G_OBJECT_CLASS (fl_image_canvas_parent_class)->dispose (object);
