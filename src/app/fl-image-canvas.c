@@ -17,8 +17,8 @@
 
 #define TILE_SIZE 512
 #define MAX_LEVELS 16
-/* Tile textures kept alive, in pixels (64 MB as RGBA). */
-#define TEXTURE_BUDGET (16 * 1024 * 1024)
+/* Tile textures kept alive, in pixels (24 MB as RGBA): about four views. */
+#define TEXTURE_BUDGET (6 * 1024 * 1024)
 #define HANDLE_SIZE 8.0
 #define HIT_TOLERANCE 6.0
 #define MIN_ZOOM_FACTOR 0.25

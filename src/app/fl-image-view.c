@@ -144,36 +144,40 @@ on_can_undo_changed (FlImageView *self)
 }
 
 static void
+on_size_known (FlImageLoader *loader, int width, int height, FlImageView *self)
+{
+  g_autoptr (GPtrArray) warnings = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->document != NULL)
+    return;
+  self->document = fl_image_document_new (width, height);
+  if (!fl_image_document_load_result (self->document, self->pre_annotation, &warnings, &error))
+    {
+      warnings = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (
+        warnings, g_strdup_printf (_ ("The pre-annotation was not loaded: %s"), error->message));
+    }
+  g_signal_connect (self->document, "changed", G_CALLBACK (on_document_changed), self);
+  g_signal_connect_swapped (self->document, "notify::can-undo", G_CALLBACK (on_can_undo_changed),
+                            self);
+  g_signal_connect_swapped (self->document, "notify::can-redo", G_CALLBACK (on_can_undo_changed),
+                            self);
+  on_can_undo_changed (self);
+  fl_image_canvas_reset (self->canvas, width, height);
+  fl_image_canvas_set_document (self->canvas, self->document);
+  sync_tags (self);
+  show_warnings (self, warnings);
+  gtk_spinner_stop (self->spinner);
+  gtk_stack_set_visible_child_name (self->stack, "editor");
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  g_signal_emit (self, signals[READY], 0);
+}
+
+static void
 on_level_ready (FlImageLoader *loader, guint level, GdkPixbuf *pixbuf, int width, int height,
                 FlImageView *self)
 {
-  if (self->document == NULL)
-    {
-      g_autoptr (GPtrArray) warnings = NULL;
-      g_autoptr (GError) error = NULL;
-
-      self->document = fl_image_document_new (width, height);
-      if (!fl_image_document_load_result (self->document, self->pre_annotation, &warnings, &error))
-        {
-          warnings = g_ptr_array_new_with_free_func (g_free);
-          g_ptr_array_add (warnings, g_strdup_printf (_ ("The pre-annotation was not loaded: %s"),
-                                                      error->message));
-        }
-      g_signal_connect (self->document, "changed", G_CALLBACK (on_document_changed), self);
-      g_signal_connect_swapped (self->document, "notify::can-undo",
-                                G_CALLBACK (on_can_undo_changed), self);
-      g_signal_connect_swapped (self->document, "notify::can-redo",
-                                G_CALLBACK (on_can_undo_changed), self);
-      on_can_undo_changed (self);
-      fl_image_canvas_reset (self->canvas, width, height);
-      fl_image_canvas_set_document (self->canvas, self->document);
-      sync_tags (self);
-      show_warnings (self, warnings);
-      gtk_spinner_stop (self->spinner);
-      gtk_stack_set_visible_child_name (self->stack, "editor");
-      gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
-      g_signal_emit (self, signals[READY], 0);
-    }
   fl_image_canvas_add_level (self->canvas, level, pixbuf);
 }
 
@@ -185,8 +189,16 @@ on_load_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!fl_image_loader_load_finish (FL_IMAGE_LOADER (source), result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* A damaged file can fail after its header gave a size. */
+      if (self->document != NULL)
+        g_signal_handlers_disconnect_by_data (self->document, self);
+      g_clear_object (&self->document);
+      fl_image_canvas_set_document (self->canvas, NULL);
+      fl_image_canvas_reset (self->canvas, 0, 0);
+      on_can_undo_changed (self);
+      show_error (self, error->message);
     }
 }
 
@@ -844,7 +856,8 @@ fl_image_view_class_init (FlImageViewClass *klass)
                                    NULL, NULL, G_TYPE_NONE, 0);
   signals[LOAD_FAILED] = g_signal_new ("load-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* The image is on screen (at least coarsely) and can be edited. */
+  /* The image's size is known and its shapes can be edited; its pixels
+   * follow, coarse ones first. */
   signals[READY] = g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                  NULL, NULL, G_TYPE_NONE, 0);
 
@@ -974,6 +987,7 @@ fl_image_view_init (FlImageView *self)
   self->shapes_visible = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   self->loader = fl_image_loader_new ();
+  g_signal_connect (self->loader, "size-known", G_CALLBACK (on_size_known), self);
   g_signal_connect (self->loader, "level-ready", G_CALLBACK (on_level_ready), self);
   g_signal_connect (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self);
   gtk_list_box_set_filter_func (self->label_list, filter_labels, self, NULL);

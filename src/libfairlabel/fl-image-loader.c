@@ -28,6 +28,7 @@ G_DEFINE_QUARK (fl - image - loader - error - quark, fl_image_loader_error)
 
 enum
 {
+  SIZE_KNOWN,
   LEVEL_READY,
   N_SIGNALS
 };
@@ -48,6 +49,7 @@ typedef struct
   GMainContext *context;
   GCancellable *cancellable;
   char *path;
+  gint64 start;
   int file_width;
   int file_height;
   GMutex mutex;
@@ -91,7 +93,7 @@ delivery_free (gpointer user_data)
   Delivery *delivery = user_data;
 
   load_data_unref (delivery->data);
-  g_object_unref (delivery->pixbuf);
+  g_clear_object (&delivery->pixbuf);
   g_free (delivery);
 }
 
@@ -100,19 +102,29 @@ deliver_in_main (gpointer user_data)
 {
   Delivery *delivery = user_data;
 
-  if (!g_cancellable_is_cancelled (delivery->data->cancellable))
+  if (g_cancellable_is_cancelled (delivery->data->cancellable))
+    return G_SOURCE_REMOVE;
+  if (delivery->pixbuf == NULL)
+    g_signal_emit (delivery->data->loader, signals[SIZE_KNOWN], 0, delivery->width,
+                   delivery->height);
+  else
     g_signal_emit (delivery->data->loader, signals[LEVEL_READY], 0, delivery->level,
                    delivery->pixbuf, delivery->width, delivery->height);
   return G_SOURCE_REMOVE;
 }
 
-/* Called from the worker threads; each level is delivered once. */
+#define SIZE_ANNOUNCED 31
+
+/* Called from the worker threads; each level is delivered once, after the
+ * size (level SIZE_ANNOUNCED, without a pixbuf). */
 static void
 deliver (LoadData *data, guint level, GdkPixbuf *pixbuf, int width, int height)
 {
   Delivery *delivery;
   gboolean first;
 
+  if (level != SIZE_ANNOUNCED)
+    deliver (data, SIZE_ANNOUNCED, NULL, width, height);
   g_mutex_lock (&data->mutex);
   first = (data->delivered & (1u << level)) == 0;
   data->delivered |= 1u << level;
@@ -120,10 +132,12 @@ deliver (LoadData *data, guint level, GdkPixbuf *pixbuf, int width, int height)
   if (!first)
     return;
 
+  g_debug ("%s: %s %u after %.3f s", data->path, pixbuf != NULL ? "level" : "size", level,
+           (g_get_monotonic_time () - data->start) / 1e6);
   delivery = g_new0 (Delivery, 1);
   delivery->data = load_data_ref (data);
   delivery->level = level;
-  delivery->pixbuf = g_object_ref (pixbuf);
+  delivery->pixbuf = pixbuf != NULL ? g_object_ref (pixbuf) : NULL;
   delivery->width = width;
   delivery->height = height;
   g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, deliver_in_main, delivery,
@@ -146,6 +160,19 @@ on_size_prepared (GdkPixbufLoader *loader, int width, int height, gpointer user_
   gdk_pixbuf_loader_set_size (loader, MAX (1, (width + 7) / 8), MAX (1, (height + 7) / 8));
 }
 
+/* The header is read: the size after EXIF orientation is known long before
+ * any pixel, so shapes can be laid out while the decoders run. */
+static void
+on_area_prepared (GdkPixbufLoader *loader, gpointer user_data)
+{
+  LoadData *data = user_data;
+  GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  gboolean swap = pixbuf != NULL && swaps_sides (pixbuf);
+
+  deliver (data, SIZE_ANNOUNCED, NULL, swap ? data->file_height : data->file_width,
+           swap ? data->file_width : data->file_height);
+}
+
 static void
 preview_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -164,6 +191,7 @@ preview_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
     }
   loader = gdk_pixbuf_loader_new_with_type ("jpeg", NULL);
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), NULL);
+  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), data);
   /* A damaged file is reported by the full decode, not here. */
   if (!gdk_pixbuf_loader_write (loader, (const guchar *) g_mapped_file_get_contents (mapped),
                                 g_mapped_file_get_length (mapped), NULL) ||
@@ -474,6 +502,10 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 static void
 fl_image_loader_class_init (FlImageLoaderClass *klass)
 {
+  /* (int image_width, int image_height): the size after EXIF orientation,
+   * before any "level-ready". */
+  signals[SIZE_KNOWN] = g_signal_new ("size-known", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                      NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
   /* (guint level, GdkPixbuf *pixbuf, int image_width, int image_height):
    * the image size is that of level 0, after EXIF orientation. */
   signals[LEVEL_READY] =
@@ -526,6 +558,7 @@ fl_image_loader_load_async (FlImageLoader *self, GFile *file, GCancellable *canc
   data->context = g_main_context_ref_thread_default ();
   data->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   data->path = g_file_get_path (file);
+  data->start = g_get_monotonic_time ();
   g_mutex_init (&data->mutex);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_unref);
 

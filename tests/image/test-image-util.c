@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <cairo.h>
 #include <gio/gio.h>
 #include <string.h>
 
@@ -29,6 +30,82 @@ fl_test_make_pattern (int width, int height, gboolean alpha)
         if (alpha)
           p[3] = 255;
       }
+  return pixbuf;
+}
+
+/* A street drawn with cairo: sky, houses, a road and two cars, something
+ * to label in screenshots. */
+GdkPixbuf *
+fl_test_make_street (int width, int height)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+  cairo_pattern_t *sky = cairo_pattern_create_linear (0, 0, 0, height * 0.6);
+  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  const guint8 *src;
+  guint8 *dst;
+  double w = width, h = height;
+
+  cairo_pattern_add_color_stop_rgb (sky, 0, 0.35, 0.55, 0.85);
+  cairo_pattern_add_color_stop_rgb (sky, 1, 0.80, 0.88, 0.95);
+  cairo_set_source (cr, sky);
+  cairo_paint (cr);
+  cairo_pattern_destroy (sky);
+  for (int i = 0; i < 5; i++)
+    {
+      double x = w * (0.02 + i * 0.2), top = h * (0.22 + 0.06 * (i % 3));
+
+      cairo_set_source_rgb (cr, 0.55 + 0.08 * (i % 3), 0.45, 0.38 + 0.05 * i);
+      cairo_rectangle (cr, x, top, w * 0.17, h * 0.6 - top);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0.95, 0.9, 0.6);
+      for (int k = 0; k < 3; k++)
+        {
+          cairo_rectangle (cr, x + w * (0.02 + 0.05 * k), top + h * 0.05, w * 0.03, h * 0.05);
+          cairo_fill (cr);
+        }
+    }
+  cairo_set_source_rgb (cr, 0.25, 0.27, 0.28);
+  cairo_rectangle (cr, 0, h * 0.6, w, h * 0.4);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0.95, 0.95, 0.9);
+  for (int k = 0; k < 8; k++)
+    {
+      cairo_rectangle (cr, w * (0.02 + 0.125 * k), h * 0.79, w * 0.07, h * 0.012);
+      cairo_fill (cr);
+    }
+  for (int car = 0; car < 2; car++)
+    {
+      double x = w * (0.12 + 0.5 * car), y = h * (0.64 + 0.12 * car);
+
+      cairo_set_source_rgb (cr, car ? 0.85 : 0.15, car ? 0.2 : 0.35, car ? 0.15 : 0.7);
+      cairo_rectangle (cr, x, y, w * 0.24, h * 0.08);
+      cairo_rectangle (cr, x + w * 0.05, y - h * 0.05, w * 0.13, h * 0.06);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      cairo_arc (cr, x + w * 0.05, y + h * 0.085, h * 0.03, 0, 2 * G_PI);
+      cairo_fill (cr);
+      cairo_arc (cr, x + w * 0.19, y + h * 0.085, h * 0.03, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  src = cairo_image_surface_get_data (surface);
+  dst = gdk_pixbuf_get_pixels (pixbuf);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint32 p =
+          *(const guint32 *) (const void *) (src + y * cairo_image_surface_get_stride (surface) +
+                                             x * 4);
+        guint8 *d = dst + (gsize) y * gdk_pixbuf_get_rowstride (pixbuf) + x * 3;
+
+        d[0] = p >> 16;
+        d[1] = p >> 8;
+        d[2] = p;
+      }
+  cairo_surface_destroy (surface);
   return pixbuf;
 }
 

@@ -18,7 +18,8 @@ static const char *label_config_json =
   "{\"classes\":[{\"name\":\"car\",\"color\":\"#e01b24\",\"hotkey\":\"1\"},"
   "{\"name\":\"road\",\"color\":\"#3584e4\",\"hotkey\":\"2\","
   "\"attributes\":[{\"name\":\"occluded\",\"type\":\"bool\"}]},"
-  "{\"name\":\"person\",\"color\":\"#33d17a\"}],"
+  "{\"name\":\"person\",\"color\":\"#33d17a\"},"
+  "{\"name\":\"building\",\"color\":\"#f6d32d\"}],"
   "\"tags\":[\"night\",\"blurry\"]}";
 
 typedef struct
@@ -130,7 +131,7 @@ static char *
 write_scene (Fixture *f, const char *name, int width, int height)
 {
   g_autofree char *path = g_build_filename (f->dir, name, NULL);
-  g_autoptr (GdkPixbuf) pixbuf = fl_test_make_pattern (width, height, FALSE);
+  g_autoptr (GdkPixbuf) pixbuf = fl_test_make_street (width, height);
 
   g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", NULL, NULL));
   return g_steal_pointer (&path);
@@ -453,7 +454,7 @@ test_draw_edit_undo_redo (Fixture *f, gconstpointer data)
   g_clear_pointer (&holder, json_node_unref);
   g_assert_cmpuint (f->changed, >=, 12);
 
-  save_screenshot (f, "image-view-labeled.png");
+  save_screenshot (f, "image-view-after-editing.png");
 
   /* Undo everything with Ctrl+Z, then redo it all with Ctrl+Shift+Z. */
   before_undo = fl_image_view_get_result (f->view);
@@ -610,6 +611,39 @@ test_copy_previous_and_paste (Fixture *f, gconstpointer data)
   g_unlink (path);
 }
 
+static void
+test_labeled_street_screenshot (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_scene (f, "street.png", 800, 600);
+  g_autoptr (GString) pre = g_string_new ("{\"kind\":\"image\",\"tags\":[\"blurry\"],\"shapes\":["
+                                          "{\"type\":\"box\",\"label\":\"car\",\"x\":92,\"y\":350,"
+                                          "\"width\":200,\"height\":106},"
+                                          "{\"type\":\"box\",\"label\":\"car\",\"x\":492,\"y\":422,"
+                                          "\"width\":200,\"height\":106},"
+                                          "{\"type\":\"polygon\",\"label\":\"road\",\"points\":"
+                                          "[[0,362],[800,362],[800,598],[0,598]]}");
+  const char *const *ids = (const char *const[]){ "s1", NULL };
+
+  for (int i = 0; i < 5; i++)
+    {
+      double x = 800 * (0.02 + i * 0.2), top = 600 * (0.22 + 0.06 * (i % 3));
+
+      g_string_append_printf (pre,
+                              ",{\"type\":\"box\",\"label\":\"building\",\"x\":%.0f,\"y\":%.0f,"
+                              "\"width\":136,\"height\":%.0f}",
+                              x, top, 360 - top);
+    }
+  g_string_append (pre, "]}");
+  load (f, path, label_config_json, pre->str);
+  spin_until (image_complete, f);
+  g_assert_cmpuint (n_shapes (f), ==, 8);
+  fl_image_canvas_select (f->canvas, ids);
+  spin (150);
+  g_assert_cmpuint (fl_image_canvas_get_drawn_shapes (f->canvas), ==, 8);
+  save_screenshot (f, "image-view-labeled.png");
+  g_unlink (path);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -630,6 +664,8 @@ main (int argc, char *argv[])
               test_bad_inputs_show_errors, fixture_tear_down);
   g_test_add ("/image/view/pre-annotation-clamped-with-visible-warning", Fixture, NULL,
               fixture_set_up, test_preannotation_clamped_with_visible_warning, fixture_tear_down);
+  g_test_add ("/image/view/labeled-street-screenshot", Fixture, NULL, fixture_set_up,
+              test_labeled_street_screenshot, fixture_tear_down);
   g_test_add ("/image/view/copy-previous-paste-hide", Fixture, NULL, fixture_set_up,
               test_copy_previous_and_paste, fixture_tear_down);
   return g_test_run ();
