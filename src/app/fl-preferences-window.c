@@ -209,33 +209,36 @@ on_currency_selected (FlPreferencesWindow *self)
     fl_preferences_window_select_currency (self, code);
 }
 
-static gboolean
+/* FlClient owns the rules for addresses (scheme, host, TLS); a throwaway
+ * client applies them without touching the network, and gives the address
+ * in the spelling the rest of the app uses. */
+static char *
 fl_preferences_window_check_url (FlPreferencesWindow *self, const char *url, GError **error)
 {
   g_autoptr (FlClient) probe = NULL;
 
-  /* FlClient owns the rules for addresses (scheme, host, TLS); a throwaway
-   * client applies them without touching the network. */
   probe =
     fl_client_new (url, "-", g_settings_get_boolean (self->settings, "allow-insecure-http"), error);
-  return probe != NULL;
+  return probe != NULL ? g_strdup (fl_client_get_base_url (probe)) : NULL;
 }
 
 static gboolean
 fl_preferences_window_apply_server_url (FlPreferencesWindow *self, const char *url)
 {
   g_autofree char *trimmed = NULL;
+  g_autofree char *normalized = NULL;
   g_autoptr (GError) error = NULL;
 
   trimmed = g_strstrip (g_strdup (url));
-  if (!fl_preferences_window_check_url (self, trimmed, &error))
+  normalized = fl_preferences_window_check_url (self, trimmed, &error);
+  if (normalized == NULL)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->server_row), "error");
       fl_preferences_window_toast (self, error->message);
       return FALSE;
     }
-  g_settings_set_string (self->settings, "server-url", trimmed);
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), trimmed);
+  g_settings_set_string (self->settings, "server-url", normalized);
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), normalized);
   gtk_widget_remove_css_class (GTK_WIDGET (self->server_row), "error");
   return TRUE;
 }

@@ -248,6 +248,9 @@ fl_window_connect (FlWindow *self, const char *url, const char *token, ConnectFl
       fl_window_connect_failed (data, message, FALSE);
       return;
     }
+  /* The client's spelling (no trailing slash) keys the keyring and settings. */
+  g_free (data->url);
+  data->url = g_strdup (fl_client_get_base_url (data->client));
   client = data->client;
   fl_client_get_info_async (client, self->connect_cancellable, get_info_cb,
                             g_steal_pointer (&data));

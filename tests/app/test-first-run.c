@@ -5,6 +5,7 @@
 
 #include "app-test-utils.h"
 #include "fl-first-run-page.h"
+#include "fl-preferences-window.h"
 #include "fl-window.h"
 
 static FlApplication *app;
@@ -109,6 +110,52 @@ test_rejected_token_shows_message (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+window_mapped (gpointer data)
+{
+  return fl_test_find_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static gboolean
+first_run_with_url (gpointer data)
+{
+  FlWindow *window = data;
+
+  return g_strcmp0 (fl_window_get_visible_page (window), "first-run") == 0 &&
+         g_strcmp0 (fl_first_run_page_get_server_url (first_run_page (window)), server->url) == 0;
+}
+
+/* A new address in Preferences needs that server's token: with no keyring
+ * to find it in, the first-run page asks, with the address filled in. */
+static void
+test_new_server_in_preferences_asks_for_its_token (void)
+{
+  FlWindow *window = new_window ();
+  GSettings *settings = fl_application_get_settings (app);
+  g_autofree char *with_slash = g_strconcat (server->url, "/", NULL);
+  g_autofree char *saved = NULL;
+  GtkWindow *preferences;
+  GtkWidget *row;
+
+  g_assert_true (fl_test_wait_until (window_mapped, GSIZE_TO_POINTER (FL_TYPE_WINDOW), 10000));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (
+    fl_test_wait_until (window_mapped, GSIZE_TO_POINTER (FL_TYPE_PREFERENCES_WINDOW), 10000));
+  preferences = fl_test_find_toplevel (FL_TYPE_PREFERENCES_WINDOW);
+  row = fl_test_find_widget (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW, "Server Address");
+  gtk_editable_set_text (GTK_EDITABLE (row), with_slash);
+  g_signal_emit_by_name (row, "apply");
+
+  saved = g_settings_get_string (settings, "server-url");
+  g_assert_cmpstr (saved, ==, server->url);
+  g_assert_true (fl_test_wait_until (first_run_with_url, window, 30000));
+  g_assert_nonnull (strstr (fl_first_run_page_get_error (first_run_page (window)), "keyring"));
+
+  gtk_window_destroy (preferences);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "server-url");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -133,6 +180,8 @@ main (int argc, char *argv[])
                    test_unreachable_server_shows_message);
   g_test_add_func ("/app/first-run/rejected-token-shows-message",
                    test_rejected_token_shows_message);
+  g_test_add_func ("/app/first-run/new-server-in-preferences-asks-for-its-token",
+                   test_new_server_in_preferences_asks_for_its_token);
 
   status = g_test_run ();
 
