@@ -14,8 +14,11 @@
 
 #define CACHE_MAGIC "FLWAVE1"
 #define CACHE_ENDIAN_MARK 0x01020304u
-/* How often decoding reports progress to the main context. */
+/* How often decoding reports progress to the main context: often at first, so the first
+ * screen shows at once, then less often. */
+#define PROGRESS_INTERVAL_START_US (8 * G_TIME_SPAN_MILLISECOND)
 #define PROGRESS_INTERVAL_US (40 * G_TIME_SPAN_MILLISECOND)
+#define PROGRESS_START_PERIOD_US (300 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct
 {
@@ -89,11 +92,15 @@ typedef struct
 
   /* Streaming thread state. */
   int rate;
+  gboolean is_float;
+  float cur_fmin;
+  float cur_fmax;
   guint64 n_samples;
   gint64 cur_bin;
   gint16 cur_min;
   gint16 cur_max;
   gboolean have_cur;
+  gint64 first_progress_us;
   gint64 last_progress_us;
   GArray *scratch;
 } LoadData;
@@ -262,6 +269,49 @@ scan_samples (LoadData *d, const gint16 *samples, gsize n)
   d->n_samples += n;
 }
 
+static gint16
+float_to_s16 (float v)
+{
+  return (gint16) CLAMP (v * 32767.0f, -32768.0f, 32767.0f);
+}
+
+/* Decoders of compressed formats give floats; reading them as they come saves a conversion. */
+static void
+scan_samples_f32 (LoadData *d, const float *samples, gsize n)
+{
+  gsize i = 0;
+
+  while (i < n)
+    {
+      guint64 boundary = ((guint64) (d->cur_bin + 1) * d->rate + FL_WAVEFORM_BINS_PER_SECOND - 1) /
+                         FL_WAVEFORM_BINS_PER_SECOND;
+      gsize stop = MIN (n, i + (gsize) (boundary - (d->n_samples + i)));
+      float lo = d->have_cur ? d->cur_fmin : G_MAXFLOAT;
+      float hi = d->have_cur ? d->cur_fmax : -G_MAXFLOAT;
+
+      for (gsize j = i; j < stop; j++)
+        {
+          float v = samples[j];
+
+          lo = v < lo ? v : lo;
+          hi = v > hi ? v : hi;
+        }
+      d->cur_fmin = lo;
+      d->cur_fmax = hi;
+      d->have_cur = TRUE;
+      if (d->n_samples + stop == boundary)
+        {
+          Peak p = { float_to_s16 (lo), float_to_s16 (hi) };
+
+          g_array_append_val (d->scratch, p);
+          d->cur_bin++;
+          d->have_cur = FALSE;
+        }
+      i = stop;
+    }
+  d->n_samples += n;
+}
+
 static void
 publish_scratch (LoadData *d, gboolean final)
 {
@@ -270,6 +320,12 @@ publish_scratch (LoadData *d, gboolean final)
   if (final && d->have_cur)
     {
       Peak p = { d->cur_min, d->cur_max };
+
+      if (d->is_float)
+        {
+          p.min = float_to_s16 (d->cur_fmin);
+          p.max = float_to_s16 (d->cur_fmax);
+        }
 
       g_array_append_val (d->scratch, p);
       d->have_cur = FALSE;
@@ -300,15 +356,24 @@ on_new_sample (GstAppSink *sink, gpointer user_data)
       if (!gst_audio_info_from_caps (&info, gst_sample_get_caps (sample)) || info.rate <= 0)
         return GST_FLOW_NOT_NEGOTIATED;
       d->rate = info.rate;
+      d->is_float = GST_AUDIO_INFO_FORMAT (&info) == GST_AUDIO_FORMAT_F32;
     }
   buffer = gst_sample_get_buffer (sample);
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
     return GST_FLOW_ERROR;
-  scan_samples (d, (const gint16 *) map.data, map.size / sizeof (gint16));
+  if (d->is_float)
+    scan_samples_f32 (d, (const float *) map.data, map.size / sizeof (float));
+  else
+    scan_samples (d, (const gint16 *) map.data, map.size / sizeof (gint16));
   gst_buffer_unmap (buffer, &map);
 
   now = g_get_monotonic_time ();
-  if (d->last_progress_us == 0 || now - d->last_progress_us >= PROGRESS_INTERVAL_US)
+  if (d->first_progress_us == 0)
+    d->first_progress_us = now;
+  if (d->last_progress_us == 0 ||
+      now - d->last_progress_us >= (now - d->first_progress_us < PROGRESS_START_PERIOD_US
+                                      ? PROGRESS_INTERVAL_START_US
+                                      : PROGRESS_INTERVAL_US))
     {
       publish_scratch (d, FALSE);
       d->last_progress_us = now;
@@ -426,8 +491,8 @@ build_pipeline (LoadData *d, GError **error)
     }
 
   /* The rate stays free so that audioresample passes the decoder's rate through untouched. */
-  caps = gst_caps_from_string (
-    "audio/x-raw,format=" GST_AUDIO_NE (S16) ",channels=1,layout=interleaved");
+  caps = gst_caps_from_string ("audio/x-raw,format={" GST_AUDIO_NE (S16) "," GST_AUDIO_NE (
+    F32) "},channels=1,layout=interleaved");
   g_object_set (src, "location", path, NULL);
   g_object_set (sink, "caps", caps, "sync", FALSE, "enable-last-sample", FALSE, NULL);
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, d, NULL);
