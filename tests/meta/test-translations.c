@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 
 static const char *
 source_dir (void)
@@ -208,6 +210,32 @@ test_spanish_covers_the_shell (void)
   g_rmdir (tmp);
 }
 
+/* The catalog the build compiles from es.po is the one the app reads. */
+static void
+test_spanish_catalog_translates_at_run_time (void)
+{
+  const char *build = g_getenv ("FAIRLABEL_BUILD_DIR");
+  g_autofree char *localedir = g_build_filename (build != NULL ? build : BUILD_DIR, "po", NULL);
+  g_autofree char *mo = g_build_filename (localedir, "es", "LC_MESSAGES", "fairlabel.mo", NULL);
+  g_autofree char *old_locale = g_strdup (setlocale (LC_ALL, NULL));
+
+  g_assert_true (g_file_test (mo, G_FILE_TEST_IS_REGULAR));
+  if (setlocale (LC_ALL, "es_ES.UTF-8") == NULL)
+    {
+      g_test_skip ("the es_ES.UTF-8 locale is not installed (package locales-all)");
+      return;
+    }
+  g_unsetenv ("LANGUAGE");
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
+  g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "_Preferences"), ==, "_Preferencias");
+  g_assert_cmpstr (g_dpgettext2 (GETTEXT_PACKAGE, "shortcut window", "Quit"), ==, "Salir");
+  g_assert_cmpstr (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", 3), ==, "%d días");
+
+  setlocale (LC_ALL, old_locale);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -219,6 +247,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/meta/po/linguas-has-spanish", test_linguas_has_spanish);
   g_test_add_func ("/meta/po/spanish-compiles", test_spanish_compiles);
   g_test_add_func ("/meta/po/spanish-covers-the-shell", test_spanish_covers_the_shell);
+  g_test_add_func ("/meta/po/spanish-catalog-translates-at-run-time",
+                   test_spanish_catalog_translates_at_run_time);
 
   return g_test_run ();
 }
