@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FlBenchServerLoad"
+
+#include "config.h"
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "fl-protocol.h"
+
+/* N simulated workers (accept, heartbeat, submit) against a real
+ * fairlabel-server for a bounded time, and the raw fsync'd SQLite commit rate
+ * on the same disk as the reference. */
+
+#define N_WORKERS 100
+#define RUN_SECONDS 20
+#define WARMUP_SECONDS 2
+#define N_TASKS 80000
+#define RESULT "{\"kind\":\"image\",\"image\":{\"width\":4,\"height\":3},\"shapes\":[],\"tags\":[]}"
+
+typedef struct _Bench Bench;
+
+typedef struct
+{
+  Bench *bench;
+  char *token;
+  char *auth;
+  gint64 assignment_id;
+  gint64 task_id;
+  char *key;
+  gint64 started;
+  gboolean stopped;
+} Worker;
+
+struct _Bench
+{
+  const char *binary;
+  char *root;
+  char *data_dir;
+  GSubprocess *server;
+  char *url;
+  SoupSession *session;
+  GMainLoop *loop;
+  Worker workers[N_WORKERS];
+  guint n_stopped;
+  gint64 measure_from;
+  gint64 measure_until;
+  gboolean stopping;
+  GHashTable *held;
+  GHashTable *done;         /* task id -> TRUE */
+  GHashTable *acknowledged; /* assignment id */
+  GArray *latencies;        /* gint64 microseconds, accept and submit in the window */
+  guint64 cycles;
+  guint64 requests;
+  guint double_assignments;
+  guint errors;
+  char *first_error;
+};
+
+static void worker_accept (Worker *w);
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static char *
+run_cli (Bench *b, const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) b->binary);
+  g_ptr_array_add (argv, (gpointer) "--data");
+  g_ptr_array_add (argv, b->data_dir);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                     &status, &error) ||
+      !g_spawn_check_wait_status (status, NULL))
+    g_error ("%s %s failed: %s", args[0], args[1], error ? error->message : err);
+  return out;
+}
+
+/* The same disk, the same settings as the server: one row per fsync'd commit. */
+static double
+raw_commit_rate (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "raw.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *insert = NULL;
+  gint64 start, elapsed;
+  guint n = 0;
+
+  if (sqlite3_open (path, &db) != SQLITE_OK)
+    g_error ("Cannot open %s", path);
+  sqlite3_exec (db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+  sqlite3_exec (db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+  sqlite3_exec (db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", NULL, NULL, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO t (v) VALUES ('submission')", -1, &insert, NULL);
+  start = g_get_monotonic_time ();
+  do
+    {
+      sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+      sqlite3_step (insert);
+      sqlite3_reset (insert);
+      sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+      n++;
+      elapsed = g_get_monotonic_time () - start;
+    }
+  while (elapsed < 3 * G_USEC_PER_SEC);
+  sqlite3_finalize (insert);
+  sqlite3_close (db);
+  return n / (elapsed / (double) G_USEC_PER_SEC);
+}
+
+static void
+setup (Bench *b)
+{
+  g_autofree char *image = g_build_filename (b->root, "street.png", NULL);
+  g_autofree char *list = g_build_filename (b->root, "tasks.json", NULL);
+  g_autofree char *project = g_build_filename (b->root, "project.json", NULL);
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 4, 3);
+  g_autoptr (GString) json = g_string_new ("[");
+  g_autoptr (GError) error = NULL;
+
+  gdk_pixbuf_fill (pixbuf, 0x808080ff);
+  if (!gdk_pixbuf_save (pixbuf, image, "png", &error, NULL))
+    g_error ("%s", error->message);
+  for (guint i = 0; i < N_TASKS; i++)
+    g_string_append_printf (json, "%s{\"assets\":[\"street.png\"],\"data\":{\"n\":%u}}",
+                            i ? "," : "", i);
+  g_string_append (json, "]");
+  g_file_set_contents (list, json->str, (gssize) json->len, NULL);
+  g_file_set_contents (project,
+                       "{\"kind\":\"image\",\"title\":\"Load\",\"reward\":\"0.05\",\"currency\":"
+                       "\"USD\",\"estimate_seconds\":20,\"lease_seconds\":600}",
+                       -1, NULL);
+  g_free (run_cli (b, (const char *const[]){ "project", "create", "--from", project, NULL }));
+  g_free (run_cli (b, (const char *const[]){ "task", "add", "1", list, NULL }));
+  for (guint i = 0; i < N_WORKERS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("worker-%03u", i);
+      g_autofree char *out =
+        run_cli (b, (const char *const[]){ "user", "add", name, "--role", "worker", NULL });
+
+      b->workers[i].bench = b;
+      b->workers[i].token = g_strdup (g_strstrip (out));
+      b->workers[i].auth = g_strconcat ("Bearer ", b->workers[i].token, NULL);
+    }
+}
+
+static void
+start_server (Bench *b)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GDataInputStream) lines = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  b->server = g_subprocess_launcher_spawn (launcher, &error, b->binary, "--listen", "127.0.0.1:0",
+                                           "--data", b->data_dir, NULL);
+  if (b->server == NULL)
+    g_error ("%s", error->message);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (b->server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  if (line == NULL || !g_str_has_prefix (line, "listening: "))
+    g_error ("The server did not start");
+  b->url = g_strdup (line + strlen ("listening: "));
+}
+
+static SoupMessage *
+new_post (Worker *w, const char *path, const char *body)
+{
+  g_autofree char *uri = g_strconcat (w->bench->url, path, NULL);
+  SoupMessage *msg = soup_message_new ("POST", uri);
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", w->auth);
+  /* libsoup opens a fresh connection for every POST unless told a retry is harmless;
+   * heartbeats and keyed submits are, and real workers keep their connection. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  if (body != NULL)
+    {
+      g_autoptr (GBytes) bytes = g_bytes_new_static (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  return msg;
+}
+
+static void
+record (Bench *b, gint64 started)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (started >= b->measure_from && now <= b->measure_until)
+    {
+      gint64 latency = now - started;
+
+      g_array_append_val (b->latencies, latency);
+      b->requests++;
+    }
+}
+
+static void
+stop_worker (Worker *w)
+{
+  if (w->stopped)
+    return;
+  w->stopped = TRUE;
+  if (++w->bench->n_stopped == N_WORKERS)
+    g_main_loop_quit (w->bench->loop);
+}
+
+static gboolean
+failed (Worker *w, SoupMessage *msg, GBytes *bytes, GError *error, const char *what)
+{
+  Bench *b = w->bench;
+
+  if (bytes != NULL && soup_message_get_status (msg) == 200)
+    return FALSE;
+  b->errors++;
+  if (b->first_error == NULL)
+    b->first_error = g_strdup_printf ("%s: %s %.*s", what,
+                                      error ? error->message : soup_message_get_reason_phrase (msg),
+                                      bytes ? (int) MIN (200, g_bytes_get_size (bytes)) : 0,
+                                      bytes ? (const char *) g_bytes_get_data (bytes, NULL) : "");
+  stop_worker (w);
+  return TRUE;
+}
+
+static void
+submitted (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Worker *w = data;
+  Bench *b = w->bench;
+  g_autoptr (GError) error = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr (GBytes) bytes =
+    soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  if (failed (w, msg, bytes, error, "submit"))
+    return;
+  record (b, w->started);
+  g_hash_table_remove (b->held, &w->task_id);
+  if (g_hash_table_contains (b->done, &w->task_id))
+    b->double_assignments++;
+  g_hash_table_add (b->done, g_memdup2 (&w->task_id, sizeof (gint64)));
+  g_hash_table_add (b->acknowledged, g_memdup2 (&w->assignment_id, sizeof (gint64)));
+  if (g_get_monotonic_time () >= b->measure_from && g_get_monotonic_time () <= b->measure_until)
+    b->cycles++;
+  if (b->stopping)
+    stop_worker (w);
+  else
+    worker_accept (w);
+}
+
+static void
+beaten (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Worker *w = data;
+  g_autoptr (GError) error = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr (GBytes) bytes =
+    soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autofree char *path = NULL;
+  g_autoptr (SoupMessage) submit = NULL;
+
+  if (failed (w, msg, bytes, error, "heartbeat"))
+    return;
+  record (w->bench, w->started);
+  g_free (w->key);
+  w->key = g_uuid_string_random ();
+  path = g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/submit", w->assignment_id);
+  submit = new_post (w, path, "{\"result\":" RESULT ",\"active_seconds\":12}");
+  soup_message_headers_replace (soup_message_get_request_headers (submit), "Idempotency-Key",
+                                w->key);
+  w->started = g_get_monotonic_time ();
+  soup_session_send_and_read_async (w->bench->session, submit, G_PRIORITY_DEFAULT, NULL, submitted,
+                                    w);
+}
+
+static void
+accepted (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Worker *w = data;
+  Bench *b = w->bench;
+  g_autoptr (GError) error = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr (GBytes) bytes =
+    soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (FlAssignment) a = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (SoupMessage) beat = NULL;
+
+  if (failed (w, msg, bytes, error, "accept"))
+    return;
+  record (b, w->started);
+  node =
+    fl_protocol_parse (g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), NULL);
+  a = node ? fl_assignment_from_json (node, NULL) : NULL;
+  if (a == NULL || a->task == NULL)
+    {
+      failed (w, msg, NULL, NULL, "accept answer");
+      return;
+    }
+  w->assignment_id = a->id;
+  w->task_id = a->task->id;
+  if (g_hash_table_contains (b->held, &w->task_id) || g_hash_table_contains (b->done, &w->task_id))
+    b->double_assignments++;
+  g_hash_table_add (b->held, g_memdup2 (&w->task_id, sizeof (gint64)));
+
+  path = g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/heartbeat", a->id);
+  beat = new_post (w, path, "{\"active_seconds\":6}");
+  w->started = g_get_monotonic_time ();
+  soup_session_send_and_read_async (b->session, beat, G_PRIORITY_DEFAULT, NULL, beaten, w);
+}
+
+static void
+worker_accept (Worker *w)
+{
+  g_autoptr (SoupMessage) msg = new_post (w, "/api/v1/projects/1/accept", NULL);
+
+  w->started = g_get_monotonic_time ();
+  soup_session_send_and_read_async (w->bench->session, msg, G_PRIORITY_DEFAULT, NULL, accepted, w);
+}
+
+static gboolean
+time_up (gpointer data)
+{
+  Bench *b = data;
+
+  b->stopping = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static int
+compare_int64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* After the server stopped: every acknowledged submission must be in its database. */
+static guint
+count_lost (Bench *b, guint *stored)
+{
+  g_autofree char *path = g_build_filename (b->data_dir, "fairlabel.db", NULL);
+  g_autoptr (GHashTable) present =
+    g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  guint lost = 0;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    g_error ("Cannot open %s", path);
+  sqlite3_prepare_v2 (db, "SELECT id FROM assignments WHERE state = 'submitted'", -1, &s, NULL);
+  while (sqlite3_step (s) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (s, 0);
+
+      g_hash_table_add (present, g_memdup2 (&id, sizeof id));
+    }
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+  *stored = g_hash_table_size (present);
+  g_hash_table_iter_init (&iter, b->acknowledged);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (present, key))
+      lost++;
+  return lost;
+}
+
+int
+main (int argc, char *argv[])
+{
+  Bench bench = { 0 };
+  Bench *b = &bench;
+  g_autoptr (GError) error = NULL;
+  double raw_rate, throughput, rps;
+  gint64 p50 = 0, p99 = 0;
+  guint lost, stored;
+  gboolean met;
+
+  b->binary = g_getenv ("FAIRLABEL_SERVER_BINARY");
+  if (b->binary == NULL)
+    g_error ("Set FAIRLABEL_SERVER_BINARY");
+  /* The data folder sits where the build is: the disk the server would use. */
+  b->root = g_build_filename (g_get_current_dir (), "bench-server-load-XXXXXX", NULL);
+  if (g_mkdtemp (b->root) == NULL)
+    g_error ("Cannot create %s", b->root);
+  b->data_dir = g_build_filename (b->root, "data", NULL);
+  b->held = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  b->done = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  b->acknowledged = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  b->latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  printf ("raw SQLite commits (WAL, synchronous=FULL, one row each) in %s ...\n", b->root);
+  fflush (stdout);
+  raw_rate = raw_commit_rate (b->root);
+  printf ("  %.0f commits/s\n", raw_rate);
+  printf ("setting up %d tasks and %d workers ...\n", N_TASKS, N_WORKERS);
+  fflush (stdout);
+  setup (b);
+  start_server (b);
+
+  b->session = soup_session_new_with_options ("max-conns", N_WORKERS * 2, "max-conns-per-host",
+                                              N_WORKERS * 2, "timeout", 30, NULL);
+  b->loop = g_main_loop_new (NULL, FALSE);
+  b->measure_from = g_get_monotonic_time () + WARMUP_SECONDS * G_USEC_PER_SEC;
+  b->measure_until = b->measure_from + RUN_SECONDS * G_USEC_PER_SEC;
+  printf ("%d workers (accept, heartbeat, submit) for %d s after %d s of warm-up ...\n", N_WORKERS,
+          RUN_SECONDS, WARMUP_SECONDS);
+  fflush (stdout);
+  g_timeout_add_seconds (WARMUP_SECONDS + RUN_SECONDS, time_up, b);
+  for (guint i = 0; i < N_WORKERS; i++)
+    worker_accept (&b->workers[i]);
+  g_main_loop_run (b->loop);
+
+  g_subprocess_send_signal (b->server, SIGTERM);
+  g_subprocess_wait (b->server, NULL, &error);
+  lost = count_lost (b, &stored);
+
+  g_array_sort (b->latencies, compare_int64);
+  if (b->latencies->len > 0)
+    {
+      p50 = g_array_index (b->latencies, gint64, b->latencies->len / 2);
+      p99 = g_array_index (b->latencies, gint64, (b->latencies->len * 99) / 100);
+    }
+  throughput = b->cycles / (double) RUN_SECONDS;
+  rps = b->requests / (double) RUN_SECONDS;
+  met =
+    throughput >= 2000 && p99 < 25000 && b->double_assignments == 0 && lost == 0 && b->errors == 0;
+
+  printf ("throughput: %.0f accept+heartbeat+submit cycles/s (%.0f requests/s)\n", throughput, rps);
+  printf ("latency per request: p50 %.2f ms, p99 %.2f ms\n", p50 / 1000.0, p99 / 1000.0);
+  printf ("double assignments: %u; acknowledged submissions: %u; stored: %u; lost: %u\n",
+          b->double_assignments, g_hash_table_size (b->acknowledged), stored, lost);
+  printf ("errors: %u%s%s\n", b->errors, b->first_error ? " first: " : "",
+          b->first_error ? b->first_error : "");
+  printf ("reference: raw fsync'd SQLite commits on this disk: %.0f/s; one commit per write "
+          "would cap cycles at %.0f/s\n",
+          raw_rate, raw_rate / 2);
+  printf ("{\"bench\": \"server-load\", \"figures\": {\"cycles_per_second\": %.0f, "
+          "\"requests_per_second\": %.0f, \"p50_ms\": %.2f, \"p99_ms\": %.2f, "
+          "\"double_assignments\": %u, \"lost_submissions\": %u, \"errors\": %u, "
+          "\"workers\": %d, \"raw_sqlite_commits_per_second\": %.0f}, \"targets\": "
+          "{\"cycles_per_second\": 2000, \"p99_ms\": 25, \"double_assignments\": 0, "
+          "\"lost_submissions\": 0}, \"met\": %s}\n",
+          throughput, rps, p50 / 1000.0, p99 / 1000.0, b->double_assignments, lost, b->errors,
+          N_WORKERS, raw_rate, met ? "true" : "false");
+
+  {
+    g_autofree char *quoted = g_shell_quote (b->root);
+    g_autofree char *cmd = g_strdup_printf ("rm -rf %s", quoted);
+    int ignored = system (cmd);
+
+    (void) ignored;
+  }
+  return 0;
+}
