@@ -620,6 +620,13 @@ fl_audio_view_class_init (FlAudioViewClass *klass)
   gtk_widget_class_install_action (widget_class, "audio.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "audio.use-segments", NULL, use_segments_action);
 
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
+                                       "audio.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
+                                       "audio.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
+                                       "audio.zoom-out", NULL);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
