@@ -80,6 +80,8 @@ fl_window_show_page (FlWindow *self, const char *name)
 {
   gtk_spinner_set_spinning (self->connecting_spinner, g_str_equal (name, "connecting"));
   gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out",
+                                 g_str_equal (name, "connected") && self->client != NULL);
 }
 
 /* FlClient's messages already say what to do; only a rejected token reads
@@ -319,6 +321,37 @@ on_server_url_changed (GSettings *settings, const char *key, FlWindow *self)
 }
 
 static void
+clear_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!fl_credentials_clear_token_finish (result, &error))
+    {
+      /* Translators: %s says why the keyring failed */
+      g_autofree char *message =
+        g_strdup_printf (_ ("The token could not be removed from the keyring: %s"), error->message);
+
+      fl_window_add_toast (self, message);
+    }
+}
+
+/* Forgets this server's token, for handing the computer to someone else or
+ * switching accounts; drafts stay in the local store. */
+static void
+fl_window_sign_out (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+
+  if (self->client == NULL)
+    return;
+  fl_credentials_clear_token_async (fl_client_get_base_url (self->client), NULL, clear_token_cb,
+                                    g_object_ref (self));
+  fl_window_show_first_run (self, NULL);
+  adw_bin_set_child (self->connected_bin, GTK_WIDGET (self->connected_status));
+}
+
+static void
 fl_window_save_size (FlWindow *self)
 {
   int width, height;
@@ -398,6 +431,7 @@ fl_window_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_pointer (&self->server_info, fl_server_info_free);
   g_clear_object (&self->window_title);
+  g_clear_object (&self->connected_status);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_WINDOW);
 
   G_OBJECT_CLASS (fl_window_parent_class)->dispose (object);
@@ -447,14 +481,18 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, connected_bin);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, connected_status);
   gtk_widget_class_bind_template_callback (widget_class, on_first_run_connect);
+
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, fl_window_sign_out);
 }
 
 static void
 fl_window_init (FlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  /* Kept while another title widget stands in the header bar. */
+  /* Kept while other widgets stand in their places. */
   g_object_ref (self->window_title);
+  g_object_ref (self->connected_status);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
 
   if (DEVELOPMENT)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

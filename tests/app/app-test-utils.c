@@ -121,16 +121,23 @@ fl_test_save_screenshot (GtkWidget *widget, const char *name)
   g_autofree char *file = NULL;
   char *path;
   GskRenderer *renderer;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width = 0;
+  int height = 0;
 
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
+  /* On a busy machine the window may not have drawn its first frame yet. */
   paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  for (int attempt = 0; attempt < 100 && node == NULL; attempt++)
+    {
+      if (attempt > 0)
+        fl_test_wait_ms (100);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      if (!gtk_widget_get_mapped (widget) || width <= 0 || height <= 0)
+        continue;
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));

@@ -164,6 +164,41 @@ test_token_round_trips (void)
   gtk_window_destroy (GTK_WINDOW (second));
 }
 
+static gboolean
+token_gone (gpointer data)
+{
+  g_autofree char *token = lookup_token (data, NULL);
+
+  return token == NULL;
+}
+
+static void
+test_sign_out_forgets_the_token (void)
+{
+  FlWindow *window = new_window ();
+  FlWindow *next;
+  g_autofree char *stored = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* Signed in by the previous test: address saved, token in the keyring. */
+  fl_window_start (window, NULL, NULL);
+  wait_for_page (window, "connected");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
+  wait_for_page (window, "first-run");
+  g_assert_cmpstr (fl_first_run_page_get_server_url (first_run_page (window)), ==, server->url);
+  g_assert_true (fl_test_wait_until (token_gone, server->url, 30000));
+  stored = lookup_token (server->url, &error);
+  g_assert_no_error (error);
+  g_assert_null (stored);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Nothing to sign in with any more: the next start asks. */
+  next = new_window ();
+  fl_window_start (next, NULL, NULL);
+  wait_for_page (next, "first-run");
+  gtk_window_destroy (GTK_WINDOW (next));
+}
+
 #else
 
 static gboolean
@@ -240,6 +275,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/keyring/server-option-token-is-not-stored",
                    test_server_option_token_is_not_stored);
   g_test_add_func ("/app/keyring/token-round-trips", test_token_round_trips);
+  g_test_add_func ("/app/keyring/sign-out-forgets-the-token", test_sign_out_forgets_the_token);
 #else
   g_test_add_func ("/app/keyring/missing-keyring-is-explained-and-nothing-is-written",
                    test_missing_keyring_is_explained_and_nothing_is_written);
