@@ -1078,6 +1078,79 @@ test_export_writes_approved_results (void)
 }
 
 static void
+test_import_reads_an_export_with_pre_annotations (void)
+{
+  g_autoptr (FlTestServer) server = demo_server (2, NULL);
+  g_autoptr (FlAssignment) a = accept_task (server, server->worker_token);
+  g_autofree char *approve =
+    g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/approve", a->id);
+  g_autofree char *out_dir = g_build_filename (server->root, "export", NULL);
+  g_autofree char *project = g_build_filename (server->root, "copy.json", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (FlAssignment) copy = NULL;
+  g_autofree char *accept = NULL;
+  g_autofree char *submit_body = NULL;
+  int exit_status;
+  guint status;
+
+  submit_body = g_strdup_printf (
+    "{\"result\":{\"kind\":\"image\",\"image\":{\"width\":4,\"height\":3},\"shapes\":[{"
+    "\"id\":\"s1\",\"type\":\"box\",\"label\":\"car\",\"x\":1,\"y\":1,\"width\":2,"
+    "\"height\":1}],\"tags\":[]},\"active_seconds\":9}");
+  {
+    g_autofree char *path =
+      g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/submit", a->id);
+    g_autoptr (JsonNode) answer =
+      fl_test_call (server, "POST", path, server->worker_token, submit_body, "k", &status);
+
+    g_assert_cmpuint (status, ==, 200);
+  }
+  node = fl_test_call (server, "POST", approve, server->admin_token, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_free (fl_test_server_cli (server, &exit_status, NULL, "export", "1", "--format", "json",
+                              "--output", out_dir, NULL));
+  g_assert_cmpint (exit_status, ==, 0);
+
+  g_assert_true (g_file_set_contents (
+    project,
+    "{\"kind\":\"image\",\"title\":\"Review pass\",\"reward\":\"0.05\",\"currency\":\"EUR\"}", -1,
+    NULL));
+  out =
+    fl_test_server_cli (server, &exit_status, NULL, "project", "create", "--from", project, NULL);
+  g_assert_cmpint (exit_status, ==, 0);
+  g_assert_cmpstr (g_strstrip (out), ==, "2");
+  g_free (g_steal_pointer (&out));
+  out = fl_test_server_cli (server, &exit_status, &err, "import", "Review pass", out_dir,
+                            "--format", "json", NULL);
+  g_test_message ("import: %s %s", out, err);
+  g_assert_cmpint (exit_status, ==, 0);
+  g_assert_nonnull (strstr (out, "added 1 tasks"));
+
+  /* The imported task carries the approved result as its pre-annotation. */
+  accept = g_strdup ("/api/v1/projects/2/accept");
+  g_clear_pointer (&node, json_node_unref);
+  node = fl_test_call (server, "POST", accept, server->worker_token, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  copy = fl_assignment_from_json (node, NULL);
+  g_assert_nonnull (copy);
+  g_assert_cmpstr (copy->reward.currency, ==, "EUR");
+  g_assert_nonnull (copy->task->pre_annotation);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (copy->task->pre_annotation), "shapes")),
+                    ==, 1);
+  g_assert_cmpstr (((FlAsset *) copy->task->assets->pdata[0])->sha256, ==,
+                   ((FlAsset *) a->task->assets->pdata[0])->sha256);
+
+  /* A path that does not exist, or is not a dataset, is refused and adds nothing. */
+  g_free (g_steal_pointer (&out));
+  g_free (g_steal_pointer (&err));
+  out = fl_test_server_cli (server, &exit_status, &err, "import", "2", "/nonexistent/x", NULL);
+  g_assert_cmpint (exit_status, !=, 0);
+}
+
+static void
 test_sigterm_shuts_down_cleanly (void)
 {
   g_autoptr (FlTestServer) server = demo_server (1, NULL);
@@ -1128,6 +1201,8 @@ main (int argc, char *argv[])
                    test_task_lists_refuse_paths_outside_their_folder);
   g_test_add_func ("/server/export/json-writes-approved-results",
                    test_export_writes_approved_results);
+  g_test_add_func ("/server/import/reads-an-export-with-pre-annotations",
+                   test_import_reads_an_export_with_pre_annotations);
 
   return g_test_run ();
 }
