@@ -12,15 +12,22 @@ struct _FlTranscriptEditor
   GtkWidget parent_instance;
 
   GtkStack *stack;
+  GtkWidget *empty_label;
   GtkScrolledWindow *scroller;
-  GtkListBox *list;
+  GtkListView *list;
   GtkTextView *whole_text;
 
   FlTranscript *transcript;
+  /* One placeholder object per segment: the list view only builds rows that are visible. */
+  GListStore *items;
+  GtkSingleSelection *selection;
+  GHashTable *bound_rows;  /* row widget -> GtkListItem */
   GtkStringList *speakers; /* "No speaker" first */
   gboolean whole_file;
   gboolean updating;
   int current;
+  int pending_focus;
+  gboolean pending_at_start;
 };
 
 G_DEFINE_FINAL_TYPE (FlTranscriptEditor, fl_transcript_editor, GTK_TYPE_WIDGET)
@@ -35,16 +42,40 @@ enum
 
 static guint signals[N_SIGNALS];
 
-static GtkListBoxRow *
+static int
+row_position (GtkWidget *row)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (row), "list-item");
+  guint position = item != NULL ? gtk_list_item_get_position (item) : GTK_INVALID_LIST_POSITION;
+
+  return position == GTK_INVALID_LIST_POSITION ? -1 : (int) position;
+}
+
+static GtkWidget *
 row_at (FlTranscriptEditor *self, int index)
 {
-  return index >= 0 ? gtk_list_box_get_row_at_index (self->list, index) : NULL;
+  GHashTableIter iter;
+  gpointer row;
+
+  if (index < 0)
+    return NULL;
+  g_hash_table_iter_init (&iter, self->bound_rows);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    if (row_position (row) == index)
+      return row;
+  return NULL;
 }
 
 static GtkTextView *
-row_text_view (GtkListBoxRow *row)
+row_text_view (GtkWidget *row)
 {
   return row != NULL ? g_object_get_data (G_OBJECT (row), "text-view") : NULL;
+}
+
+static FlTranscriptEditor *
+row_editor (GtkWidget *row)
+{
+  return g_object_get_data (G_OBJECT (row), "editor");
 }
 
 static char *
@@ -93,7 +124,7 @@ speaker_position (FlTranscriptEditor *self, const char *speaker)
 }
 
 static void
-update_row (FlTranscriptEditor *self, GtkListBoxRow *row, const FlSegment *seg)
+update_row (FlTranscriptEditor *self, GtkWidget *row, const FlSegment *seg)
 {
   g_autofree char *label = times_label (seg);
   GtkDropDown *speaker = g_object_get_data (G_OBJECT (row), "speaker");
@@ -106,28 +137,26 @@ update_row (FlTranscriptEditor *self, GtkListBoxRow *row, const FlSegment *seg)
 }
 
 static void
-on_text_changed (GtkTextBuffer *buffer, GtkListBoxRow *row)
+on_text_changed (GtkTextBuffer *buffer, GtkWidget *row)
 {
-  FlTranscriptEditor *self =
-    FL_TRANSCRIPT_EDITOR (gtk_widget_get_ancestor (GTK_WIDGET (row), FL_TYPE_TRANSCRIPT_EDITOR));
+  FlTranscriptEditor *self = row_editor (row);
   g_autofree char *text = NULL;
-  int index = gtk_list_box_row_get_index (row);
+  int index = row_position (row);
 
-  if (self == NULL || self->updating || self->transcript == NULL || index < 0)
+  if (self->updating || self->transcript == NULL || index < 0)
     return;
   text = buffer_text (buffer);
   fl_transcript_set_text (self->transcript, index, text, NULL);
 }
 
 static void
-on_speaker_selected (GtkDropDown *dropdown, GParamSpec *pspec, GtkListBoxRow *row)
+on_speaker_selected (GtkDropDown *dropdown, GParamSpec *pspec, GtkWidget *row)
 {
-  FlTranscriptEditor *self =
-    FL_TRANSCRIPT_EDITOR (gtk_widget_get_ancestor (GTK_WIDGET (row), FL_TYPE_TRANSCRIPT_EDITOR));
+  FlTranscriptEditor *self = row_editor (row);
   guint selected = gtk_drop_down_get_selected (dropdown);
-  int index = gtk_list_box_row_get_index (row);
+  int index = row_position (row);
 
-  if (self == NULL || self->updating || self->transcript == NULL || index < 0)
+  if (self->updating || self->transcript == NULL || index < 0)
     return;
   fl_transcript_set_speaker (self->transcript, index,
                              selected == 0 || selected == GTK_INVALID_LIST_POSITION
@@ -136,13 +165,23 @@ on_speaker_selected (GtkDropDown *dropdown, GParamSpec *pspec, GtkListBoxRow *ro
 }
 
 static void
-on_time_clicked (GtkButton *button, GtkListBoxRow *row)
+select_index (FlTranscriptEditor *self, int index)
 {
-  FlTranscriptEditor *self =
-    FL_TRANSCRIPT_EDITOR (gtk_widget_get_ancestor (GTK_WIDGET (row), FL_TYPE_TRANSCRIPT_EDITOR));
-  int index = gtk_list_box_row_get_index (row);
+  if (index >= 0)
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), index, TRUE);
+  if (index == self->current)
+    return;
+  self->current = index;
+  g_signal_emit (self, signals[SIGNAL_SEGMENT_FOCUSED], 0, index);
+}
 
-  if (self == NULL || index < 0)
+static void
+on_time_clicked (GtkButton *button, GtkWidget *row)
+{
+  FlTranscriptEditor *self = row_editor (row);
+  int index = row_position (row);
+
+  if (index < 0 || self->transcript == NULL)
     return;
   g_signal_emit (self, signals[SIGNAL_SEEK_REQUESTED], 0,
                  fl_transcript_get_segment (self->transcript, index)->start_ms);
@@ -150,13 +189,9 @@ on_time_clicked (GtkButton *button, GtkListBoxRow *row)
 }
 
 static void
-on_text_focus_enter (GtkEventControllerFocus *focus, GtkListBoxRow *row)
+on_text_focus_enter (GtkEventControllerFocus *focus, GtkWidget *row)
 {
-  FlTranscriptEditor *self =
-    FL_TRANSCRIPT_EDITOR (gtk_widget_get_ancestor (GTK_WIDGET (row), FL_TYPE_TRANSCRIPT_EDITOR));
-
-  if (self != NULL)
-    gtk_list_box_select_row (self->list, row);
+  select_index (row_editor (row), row_position (row));
 }
 
 typedef struct
@@ -252,10 +287,9 @@ on_paste_clipboard (GtkTextView *view, FlTranscriptEditor *self)
                             G_PRIORITY_DEFAULT, NULL, on_paste_read, p);
 }
 
-static GtkWidget *
-create_row (FlTranscriptEditor *self, const FlSegment *seg)
+static void
+on_setup_row (GtkSignalListItemFactory *factory, GtkListItem *item, FlTranscriptEditor *self)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *time_button = gtk_button_new ();
@@ -263,11 +297,11 @@ create_row (FlTranscriptEditor *self, const FlSegment *seg)
   GtkWidget *text = gtk_text_view_new ();
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_item_set_activatable (item, FALSE);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
   gtk_widget_add_css_class (time_button, "flat");
   gtk_widget_add_css_class (time_button, "numeric");
   gtk_widget_set_tooltip_text (time_button, _ ("Play from the start of this segment"));
@@ -283,21 +317,71 @@ create_row (FlTranscriptEditor *self, const FlSegment *seg)
   gtk_box_append (GTK_BOX (side), speaker);
   gtk_box_append (GTK_BOX (box), side);
   gtk_box_append (GTK_BOX (box), text);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_widget_add_controller (text, focus);
+  gtk_list_item_set_child (item, box);
 
-  g_object_set_data (G_OBJECT (row), "text-view", text);
-  g_object_set_data (G_OBJECT (row), "time-button", time_button);
-  g_object_set_data (G_OBJECT (row), "speaker", speaker);
-  update_row (self, GTK_LIST_BOX_ROW (row), seg);
+  g_object_set_data (G_OBJECT (box), "editor", self);
+  g_object_set_data (G_OBJECT (box), "list-item", item);
+  g_object_set_data (G_OBJECT (box), "text-view", text);
+  g_object_set_data (G_OBJECT (box), "time-button", time_button);
+  g_object_set_data (G_OBJECT (box), "speaker", speaker);
 
   g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), "changed",
-                    G_CALLBACK (on_text_changed), row);
+                    G_CALLBACK (on_text_changed), box);
   g_signal_connect (text, "paste-clipboard", G_CALLBACK (on_paste_clipboard), self);
-  g_signal_connect (speaker, "notify::selected", G_CALLBACK (on_speaker_selected), row);
-  g_signal_connect (time_button, "clicked", G_CALLBACK (on_time_clicked), row);
-  g_signal_connect (focus, "enter", G_CALLBACK (on_text_focus_enter), row);
-  return row;
+  g_signal_connect (speaker, "notify::selected", G_CALLBACK (on_speaker_selected), box);
+  g_signal_connect (time_button, "clicked", G_CALLBACK (on_time_clicked), box);
+  g_signal_connect (focus, "enter", G_CALLBACK (on_text_focus_enter), box);
+}
+
+static void
+focus_row (FlTranscriptEditor *self, GtkWidget *row, gboolean at_start)
+{
+  GtkTextView *view = row_text_view (row);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter iter;
+
+  if (!gtk_widget_has_focus (GTK_WIDGET (view)) || at_start)
+    {
+      if (at_start)
+        gtk_text_buffer_get_start_iter (buffer, &iter);
+      else
+        gtk_text_buffer_get_end_iter (buffer, &iter);
+      gtk_text_buffer_place_cursor (buffer, &iter);
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+}
+
+static void
+on_bind_row (GtkSignalListItemFactory *factory, GtkListItem *item, FlTranscriptEditor *self)
+{
+  GtkWidget *row = gtk_list_item_get_child (item);
+  int index = (int) gtk_list_item_get_position (item);
+
+  g_hash_table_add (self->bound_rows, row);
+  if (self->transcript == NULL || index >= (int) fl_transcript_get_n_segments (self->transcript))
+    return;
+  update_row (self, row, fl_transcript_get_segment (self->transcript, index));
+  if (index == self->pending_focus)
+    {
+      self->pending_focus = -1;
+      focus_row (self, row, self->pending_at_start);
+    }
+}
+
+static void
+on_unbind_row (GtkSignalListItemFactory *factory, GtkListItem *item, FlTranscriptEditor *self)
+{
+  g_hash_table_remove (self->bound_rows, gtk_list_item_get_child (item));
+}
+
+static void
+update_empty (FlTranscriptEditor *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->items)) == 0;
+
+  gtk_widget_set_visible (self->empty_label, empty);
+  gtk_widget_set_visible (GTK_WIDGET (self->scroller), !empty);
 }
 
 static void
@@ -312,24 +396,36 @@ static void
 on_segments_changed (FlTranscript *transcript, guint position, guint removed, guint added,
                      FlTranscriptEditor *self)
 {
-  for (guint i = 0; i < removed; i++)
-    {
-      GtkListBoxRow *row = row_at (self, position);
+  g_autoptr (GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
 
-      if (row != NULL)
-        gtk_list_box_remove (self->list, GTK_WIDGET (row));
-    }
   for (guint i = 0; i < added; i++)
-    gtk_list_box_insert (self->list,
-                         create_row (self, fl_transcript_get_segment (transcript, position + i)),
-                         position + i);
+    g_ptr_array_add (fresh, g_object_new (G_TYPE_OBJECT, NULL));
+  g_list_store_splice (self->items, position, removed, fresh->pdata, added);
+  /* Rows that stay bound across the splice show their new position's segment. */
+  {
+    GHashTableIter iter;
+    gpointer row;
+    guint n = fl_transcript_get_n_segments (transcript);
+
+    g_hash_table_iter_init (&iter, self->bound_rows);
+    while (g_hash_table_iter_next (&iter, &row, NULL))
+      {
+        int index = row_position (row);
+
+        if (index >= 0 && index < (int) n)
+          update_row (self, row, fl_transcript_get_segment (transcript, index));
+      }
+  }
+  if (self->current >= (int) fl_transcript_get_n_segments (transcript))
+    self->current = -1;
+  update_empty (self);
   sync_whole_text (self);
 }
 
 static void
 on_segment_changed (FlTranscript *transcript, guint index, FlTranscriptEditor *self)
 {
-  GtkListBoxRow *row = row_at (self, index);
+  GtkWidget *row = row_at (self, index);
 
   if (row != NULL)
     update_row (self, row, fl_transcript_get_segment (transcript, index));
@@ -349,17 +445,6 @@ on_whole_text_changed (GtkTextBuffer *buffer, FlTranscriptEditor *self)
 }
 
 static void
-on_row_selected (FlTranscriptEditor *self, GtkListBoxRow *row)
-{
-  int index = row != NULL ? gtk_list_box_row_get_index (row) : -1;
-
-  if (index == self->current)
-    return;
-  self->current = index;
-  g_signal_emit (self, signals[SIGNAL_SEGMENT_FOCUSED], 0, index);
-}
-
-static void
 fl_transcript_editor_dispose (GObject *object)
 {
   FlTranscriptEditor *self = FL_TRANSCRIPT_EDITOR (object);
@@ -368,6 +453,9 @@ fl_transcript_editor_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->transcript, self);
   g_clear_object (&self->transcript);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_TRANSCRIPT_EDITOR);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->items);
+  g_clear_pointer (&self->bound_rows, g_hash_table_unref);
   g_clear_object (&self->speakers);
   G_OBJECT_CLASS (fl_transcript_editor_parent_class)->dispose (object);
 }
@@ -392,10 +480,10 @@ fl_transcript_editor_class_init (FlTranscriptEditorClass *klass)
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/fairlabel/Fairlabel/fl-transcript-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, FlTranscriptEditor, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlTranscriptEditor, empty_label);
   gtk_widget_class_bind_template_child (widget_class, FlTranscriptEditor, scroller);
   gtk_widget_class_bind_template_child (widget_class, FlTranscriptEditor, list);
   gtk_widget_class_bind_template_child (widget_class, FlTranscriptEditor, whole_text);
-  gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -403,22 +491,25 @@ static void
 fl_transcript_editor_init (FlTranscriptEditor *self)
 {
   const char *no_speaker[] = { _ ("No speaker"), NULL };
-  GtkWidget *placeholder;
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->current = -1;
+  self->pending_focus = -1;
   self->speakers = gtk_string_list_new (no_speaker);
+  self->items = g_list_store_new (G_TYPE_OBJECT);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->items)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  self->bound_rows = g_hash_table_new (NULL, NULL);
 
-  placeholder =
-    gtk_label_new (_ ("No segments yet. Drag across the waveform to make one, or put the "
-                      "playhead inside a segment and press Enter to split it."));
-  gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_widget_set_margin_top (placeholder, 24);
-  gtk_widget_set_margin_bottom (placeholder, 24);
-  gtk_widget_set_margin_start (placeholder, 24);
-  gtk_widget_set_margin_end (placeholder, 24);
-  gtk_list_box_set_placeholder (self->list, placeholder);
+  g_signal_connect (factory, "setup", G_CALLBACK (on_setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_bind_row), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind_row), self);
+  gtk_list_view_set_factory (self->list, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list, GTK_SELECTION_MODEL (self->selection));
+  update_empty (self);
 
   g_signal_connect (gtk_text_view_get_buffer (self->whole_text), "changed",
                     G_CALLBACK (on_whole_text_changed), self);
@@ -434,17 +525,17 @@ fl_transcript_editor_new (void)
 void
 fl_transcript_editor_set_transcript (FlTranscriptEditor *self, FlTranscript *transcript)
 {
-  GtkListBoxRow *row;
   guint n;
 
   g_return_if_fail (FL_IS_TRANSCRIPT_EDITOR (self));
 
   if (self->transcript != NULL)
     g_signal_handlers_disconnect_by_data (self->transcript, self);
-  while ((row = gtk_list_box_get_row_at_index (self->list, 0)) != NULL)
-    gtk_list_box_remove (self->list, GTK_WIDGET (row));
+  g_list_store_remove_all (self->items);
   g_set_object (&self->transcript, transcript);
   self->current = -1;
+  self->pending_focus = -1;
+  update_empty (self);
   if (transcript == NULL)
     return;
   g_signal_connect (transcript, "segments-changed", G_CALLBACK (on_segments_changed), self);
@@ -495,10 +586,7 @@ fl_transcript_editor_get_text_view (FlTranscriptEditor *self, int index)
 void
 fl_transcript_editor_focus_segment (FlTranscriptEditor *self, int index, gboolean at_start)
 {
-  GtkListBoxRow *row;
-  GtkTextView *view;
-  GtkTextBuffer *buffer;
-  GtkTextIter iter;
+  GtkWidget *row;
 
   g_return_if_fail (FL_IS_TRANSCRIPT_EDITOR (self));
 
@@ -507,21 +595,19 @@ fl_transcript_editor_focus_segment (FlTranscriptEditor *self, int index, gboolea
       gtk_widget_grab_focus (GTK_WIDGET (self->whole_text));
       return;
     }
-  row = row_at (self, index);
-  if (row == NULL)
+  if (index < 0 || index >= (int) g_list_model_get_n_items (G_LIST_MODEL (self->items)))
     return;
-  gtk_list_box_select_row (self->list, row);
-  view = row_text_view (row);
-  buffer = gtk_text_view_get_buffer (view);
-  if (!gtk_widget_has_focus (GTK_WIDGET (view)) || at_start)
+  select_index (self, index);
+  gtk_widget_activate_action (GTK_WIDGET (self->list), "list.scroll-to-item", "u", (guint) index);
+  row = row_at (self, index);
+  if (row != NULL)
+    focus_row (self, row, at_start);
+  else
     {
-      if (at_start)
-        gtk_text_buffer_get_start_iter (buffer, &iter);
-      else
-        gtk_text_buffer_get_end_iter (buffer, &iter);
-      gtk_text_buffer_place_cursor (buffer, &iter);
+      /* The row is built on the next layout; focus it when it is bound. */
+      self->pending_focus = index;
+      self->pending_at_start = at_start;
     }
-  gtk_widget_grab_focus (GTK_WIDGET (view));
 }
 
 int
