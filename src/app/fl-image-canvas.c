@@ -70,6 +70,7 @@ struct _FlImageCanvas
   guint64 shapes_version;
   guint64 shapes_texture_version;
   guint settle_id;
+  gint64 scaled_time;
 
   double zoom;
   double origin_x;
@@ -769,13 +770,19 @@ snapshot_draft (FlImageCanvas *self, GtkSnapshot *snapshot)
     append_line (snapshot, px, py, self->pointer_x, self->pointer_y, 1, &color);
 }
 
+#define SETTLE_MS 150
+
 static gboolean
 settle_shapes (gpointer user_data)
 {
   FlImageCanvas *self = user_data;
+  gint64 quiet_ms = (g_get_monotonic_time () - self->scaled_time) / 1000;
 
   self->settle_id = 0;
-  invalidate_shapes (self);
+  if (quiet_ms < SETTLE_MS)
+    self->settle_id = g_timeout_add (SETTLE_MS - quiet_ms, settle_shapes, self);
+  else
+    invalidate_shapes (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -794,16 +801,17 @@ render_shapes (FlImageCanvas *self, int width, int height)
   int tw, th;
 
   g_clear_object (&self->shapes_texture);
-  /* Half a view more on every side, within the image and its handles. */
+  /* Three quarters of a view more on every side, within the image and its
+   * handles, so that panning and zooming out reuse it for a while. */
   fl_image_canvas_widget_to_image (self, 0, 0, &x0, &y0);
   fl_image_canvas_widget_to_image (self, width, height, &x1, &y1);
   w = x1 - x0;
   h = y1 - y0;
   margin = (HANDLE_SIZE + 40) / self->zoom;
-  x0 = MAX (x0 - w / 2, -margin);
-  y0 = MAX (y0 - h / 2, -margin);
-  x1 = MIN (x1 + w / 2, self->image_width + margin);
-  y1 = MIN (y1 + h / 2, self->image_height + margin);
+  x0 = MAX (x0 - w * 0.75, -margin);
+  y0 = MAX (y0 - h * 0.75, -margin);
+  x1 = MIN (x1 + w * 0.75, self->image_width + margin);
+  y1 = MIN (y1 + h * 0.75, self->image_height + margin);
   tw = (int) ceil ((x1 - x0) * self->zoom);
   th = (int) ceil ((y1 - y0) * self->zoom);
   if (native == NULL || tw <= 0 || th <= 0 || tw * scale > 4096 || th * scale > 4096)
@@ -842,7 +850,7 @@ shapes_texture_usable (FlImageCanvas *self, int width, int height)
   const graphene_rect_t *area = &self->shapes_area;
 
   if (self->shapes_texture_version != self->shapes_version || self->shapes_zoom <= 0 ||
-      fabs (log (self->zoom / self->shapes_zoom)) > 0.1)
+      fabs (log (self->zoom / self->shapes_zoom)) > G_LN2)
     return FALSE;
   fl_image_canvas_widget_to_image (self, 0, 0, &x0, &y0);
   fl_image_canvas_widget_to_image (self, width, height, &x1, &y1);
@@ -883,10 +891,13 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
       x0 = round (x0);
       y0 = round (y0);
     }
-  else if (self->settle_id == 0)
+  else
     {
-      /* Scaled from a nearby zoom while zooming; sharp again once it stops. */
-      self->settle_id = g_timeout_add (150, settle_shapes, self);
+      self->scaled_time = g_get_monotonic_time ();
+      /* Scaled by up to a factor of two while zooming, which keeps frames
+       * cheap; drawn again at the exact zoom once zooming stops. */
+      if (self->settle_id == 0)
+        self->settle_id = g_timeout_add (SETTLE_MS, settle_shapes, self);
     }
   gtk_snapshot_append_texture (snapshot, self->shapes_texture,
                                &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
