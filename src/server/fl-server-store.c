@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
+#include <gst/pbutils/pbutils.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
@@ -521,8 +522,8 @@ fl_server_store_open (const char *data_dir, GError **error)
       return NULL;
     }
   self = g_object_new (FL_TYPE_SERVER_STORE, NULL);
-  self->data_dir = g_strdup (data_dir);
-  self->blob_dir = g_build_filename (data_dir, "blobs", NULL);
+  self->data_dir = g_canonicalize_filename (data_dir, NULL);
+  self->blob_dir = g_build_filename (self->data_dir, "blobs", NULL);
   if (g_mkdir_with_parents (self->blob_dir, 0700) != 0)
     {
       int saved = errno;
@@ -872,6 +873,37 @@ fail:
   }
 }
 
+/* Seconds of audio, 0 when GStreamer cannot tell; asked once, when the blob is added. */
+static double
+audio_duration (const char *path)
+{
+  static gsize initialized = 0;
+  static gboolean have_gst = FALSE;
+  g_autoptr (GstDiscoverer) discoverer = NULL;
+  g_autoptr (GstDiscovererInfo) info = NULL;
+  g_autofree char *uri = NULL;
+  GstClockTime duration;
+
+  if (g_once_init_enter (&initialized))
+    {
+      have_gst = gst_init_check (NULL, NULL, NULL);
+      g_once_init_leave (&initialized, 1);
+    }
+  if (!have_gst)
+    return 0;
+  discoverer = gst_discoverer_new (10 * GST_SECOND, NULL);
+  uri = g_filename_to_uri (path, NULL, NULL);
+  if (discoverer == NULL || uri == NULL)
+    return 0;
+  info = gst_discoverer_discover_uri (discoverer, uri, NULL);
+  if (info == NULL || gst_discoverer_info_get_result (info) != GST_DISCOVERER_OK)
+    return 0;
+  duration = gst_discoverer_info_get_duration (info);
+  if (!GST_CLOCK_TIME_IS_VALID (duration))
+    return 0;
+  return (double) (duration / GST_MSECOND) / 1000.0;
+}
+
 char *
 fl_server_store_add_blob (FlServerStore *self, GBytes *bytes, const char *name,
                           const char *expected_sha256, GError **error)
@@ -883,6 +915,7 @@ fl_server_store_add_blob (FlServerStore *self, GBytes *bytes, const char *name,
   g_autofree char *content_type = NULL;
   g_autofree char *media_type = NULL;
   int width = 0, height = 0;
+  double duration = 0;
   sqlite3_stmt *s;
 
   g_return_val_if_fail (FL_IS_SERVER_STORE (self), NULL);
@@ -896,19 +929,30 @@ fl_server_store_add_blob (FlServerStore *self, GBytes *bytes, const char *name,
   path = blob_path_for (self, sha256);
   if (!g_file_test (path, G_FILE_TEST_EXISTS) && !write_file_synced (path, data, size, error))
     return NULL;
+  s = q (self, "SELECT 1 FROM blobs WHERE sha256 = ?");
+  bind_text (s, 1, sha256);
+  if (sqlite3_step (s) == SQLITE_ROW)
+    {
+      sqlite3_reset (s);
+      return g_steal_pointer (&sha256);
+    }
+  sqlite3_reset (s);
 
   content_type = g_content_type_guess (name, data, MIN (size, 4096), NULL);
   media_type = g_content_type_get_mime_type (content_type);
   if (media_type != NULL && g_str_has_prefix (media_type, "image/"))
     gdk_pixbuf_get_file_info (path, &width, &height);
+  else if (media_type != NULL && g_str_has_prefix (media_type, "audio/"))
+    duration = audio_duration (path);
 
-  s = q (self, "INSERT OR IGNORE INTO blobs (sha256, size, media_type, width, height) "
-               "VALUES (?, ?, ?, ?, ?)");
+  s = q (self, "INSERT OR IGNORE INTO blobs (sha256, size, media_type, width, height, duration) "
+               "VALUES (?, ?, ?, ?, ?, ?)");
   bind_text (s, 1, sha256);
   sqlite3_bind_int64 (s, 2, (gint64) size);
   bind_text (s, 3, media_type ? media_type : "application/octet-stream");
   sqlite3_bind_int (s, 4, width);
   sqlite3_bind_int (s, 5, height);
+  sqlite3_bind_double (s, 6, duration);
   if (!run (self, s, error))
     return NULL;
   return g_steal_pointer (&sha256);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "fl-protocol.h"
@@ -711,6 +712,52 @@ test_fair_pay_bonus_lifts_to_minimum (void)
   g_assert_cmpuint (status, ==, 403);
 }
 
+/* One second of a 440 Hz tone, 8 kHz 16-bit mono WAV. */
+static GBytes *
+make_wav (void)
+{
+  const guint32 rate = 8000, n = 8000;
+  GByteArray *wav = g_byte_array_new ();
+  guint32 u32;
+  guint16 u16;
+
+#define PUT32(v) (u32 = GUINT32_TO_LE (v), g_byte_array_append (wav, (guint8 *) &u32, 4))
+#define PUT16(v) (u16 = GUINT16_TO_LE (v), g_byte_array_append (wav, (guint8 *) &u16, 2))
+  g_byte_array_append (wav, (const guint8 *) "RIFF", 4);
+  PUT32 (36 + n * 2);
+  g_byte_array_append (wav, (const guint8 *) "WAVEfmt ", 8);
+  PUT32 (16);
+  PUT16 (1);
+  PUT16 (1);
+  PUT32 (rate);
+  PUT32 (rate * 2);
+  PUT16 (2);
+  PUT16 (16);
+  g_byte_array_append (wav, (const guint8 *) "data", 4);
+  PUT32 (n * 2);
+  for (guint i = 0; i < n; i++)
+    PUT16 ((guint16) (gint16) (8000 * sin (2 * G_PI * 440 * i / rate)));
+#undef PUT32
+#undef PUT16
+  return g_byte_array_free_to_bytes (wav);
+}
+
+static guint
+put_asset (FlTestServer *server, const char *token, const char *sha256, GBytes *bytes)
+{
+  g_autofree char *uri = g_strconcat (server->url, "/api/v1/assets/", sha256, NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("PUT", uri);
+  g_autoptr (GBytes) answer = NULL;
+  g_autoptr (GError) error = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_set_request_body_from_bytes (msg, "audio/x-wav", bytes);
+  answer = soup_session_send_and_read (server->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  return soup_message_get_status (msg);
+}
+
 static void
 test_admin_api_creates_projects_and_tasks (void)
 {
@@ -719,8 +766,7 @@ test_admin_api_creates_projects_and_tasks (void)
   g_autofree char *token = NULL;
   g_autofree char *sha = NULL;
   g_autofree char *body = NULL;
-  g_autofree char *put_path = NULL;
-  const char blob[] = "RIFF fake audio bytes";
+  g_autoptr (GBytes) blob = make_wav ();
   guint status;
 
   fl_test_server_write_demo (server, 0, NULL);
@@ -736,11 +782,8 @@ test_admin_api_creates_projects_and_tasks (void)
   g_assert_cmpint (json_object_get_int_member (object (node), "id"), ==, 2);
   g_clear_pointer (&node, json_node_unref);
 
-  sha = fl_sha256_hex (blob, sizeof blob - 1);
-  put_path = g_strconcat ("/api/v1/assets/", sha, NULL);
-  node = fl_test_call (server, "PUT", put_path, token, blob, NULL, &status);
-  g_assert_cmpuint (status, ==, 201);
-  g_clear_pointer (&node, json_node_unref);
+  sha = fl_sha256_hex (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+  g_assert_cmpuint (put_asset (server, token, sha, blob), ==, 201);
   /* A body that does not match its hash is refused. */
   {
     g_autofree char *wrong = g_strconcat ("/api/v1/assets/",
@@ -748,9 +791,8 @@ test_admin_api_creates_projects_and_tasks (void)
                                           "000000000000000000000000000000",
                                           NULL);
 
-    node = fl_test_call (server, "PUT", wrong, token, blob, NULL, &status);
-    g_assert_cmpuint (status, ==, 400);
-    g_clear_pointer (&node, json_node_unref);
+    g_assert_cmpuint (put_asset (server, token, wrong + strlen ("/api/v1/assets/"), blob), ==, 400);
+    g_assert_cmpuint (put_asset (server, server->worker_token, sha, blob), ==, 403);
   }
 
   body = g_strdup_printf ("{\"tasks\":[{\"assets\":[{\"sha256\":\"%s\",\"name\":\"call.wav\"}],"
@@ -795,6 +837,23 @@ test_admin_api_creates_projects_and_tasks (void)
     g_assert_cmpint (json_object_get_int_member (calls, "tasks"), ==, 1);
   }
   g_clear_pointer (&node, json_node_unref);
+  /* The worker gets the audio with its duration and the pre-annotation. */
+  {
+    g_autoptr (JsonNode) an = fl_test_call (server, "POST", "/api/v1/projects/2/accept",
+                                            server->worker_token, NULL, NULL, &status);
+    g_autoptr (FlAssignment) a = fl_assignment_from_json (an, NULL);
+    FlAsset *asset;
+
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_nonnull (a);
+    asset = g_ptr_array_index (a->task->assets, 0);
+    g_assert_cmpstr (asset->name, ==, "call.wav");
+    g_assert_cmpstr (asset->media_type, ==, "audio/x-wav");
+    g_assert_cmpfloat_with_epsilon (asset->duration, 1.0, 0.01);
+    g_assert_cmpint (a->reward.amount_minor, ==, 25);
+    g_assert_cmpstr (a->reward.currency, ==, "JPY");
+    g_assert_nonnull (a->task->pre_annotation);
+  }
   /* Workers cannot create projects. */
   node = fl_test_call (server, "POST", "/api/v1/projects", server->worker_token,
                        "{\"kind\":\"audio\",\"title\":\"x\",\"reward\":\"1\",\"currency\":\"USD\"}",
