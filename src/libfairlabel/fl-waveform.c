@@ -600,18 +600,17 @@ run_decode (LoadData *d, GCancellable *cancellable, GError **error)
   return ok;
 }
 
-static gpointer
-hash_file_thread (gpointer data)
+static char *
+hash_file (GFile *file, GCancellable *cancellable)
 {
-  GFile *file = data;
   g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr (GFileInputStream) stream = g_file_read (file, NULL, NULL);
+  g_autoptr (GFileInputStream) stream = g_file_read (file, cancellable, NULL);
   g_autofree guint8 *buf = g_malloc (1 << 20);
   gssize n;
 
   if (stream == NULL)
     return NULL;
-  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buf, 1 << 20, NULL, NULL)) > 0)
+  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buf, 1 << 20, cancellable, NULL)) > 0)
     g_checksum_update (checksum, buf, n);
   if (n < 0)
     return NULL;
@@ -713,7 +712,6 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   LoadData *d = task_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GFileInfo) info = NULL;
-  g_autoptr (GThread) hasher = NULL;
   g_autofree char *sha256 = NULL;
 
   info = g_file_query_info (d->file,
@@ -754,16 +752,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       return;
     }
 
-  if (sha256 == NULL)
-    hasher = g_thread_new ("fl-waveform-hash", hash_file_thread, g_object_ref (d->file));
-
   if (!run_decode (d, cancellable, &error))
     {
-      if (hasher != NULL)
-        {
-          g_free (g_thread_join (g_steal_pointer (&hasher)));
-          g_object_unref (d->file);
-        }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -772,11 +762,9 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     gint64 duration_ms = (gint64) (d->n_samples * 1000 / (guint64) d->rate);
 
     post_update (self, MAX (duration_ms, 1), TRUE, FALSE);
-    if (hasher != NULL)
-      {
-        sha256 = g_thread_join (g_steal_pointer (&hasher));
-        g_object_unref (d->file);
-      }
+    /* Hashed only once the waveform is whole, so that it does not slow the first drawing. */
+    if (sha256 == NULL)
+      sha256 = hash_file (d->file, cancellable);
     if (sha256 != NULL)
       write_cache (self, sha256, MAX (duration_ms, 1), d->alias_path);
   }
