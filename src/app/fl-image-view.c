@@ -143,6 +143,33 @@ on_can_undo_changed (FlImageView *self)
                                    fl_image_document_can_redo (self->document));
 }
 
+/* Shapes whose label the project does not know are kept (in grey), and said. */
+static void
+warn_unknown_labels (FlImageView *self, GPtrArray *warnings)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GString) names = g_string_new (NULL);
+
+  if (fl_label_config_get_n_classes (self->config) == 0)
+    return;
+  for (guint i = 0; i < fl_image_document_get_n_shapes (self->document); i++)
+    {
+      const char *label = fl_image_document_get_shape (self->document, i)->label;
+
+      if (label == NULL || fl_label_config_find_class (self->config, label) != NULL ||
+          !g_hash_table_add (seen, (gpointer) label))
+        continue;
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append_printf (names, "“%s”", label);
+    }
+  if (names->len > 0)
+    g_ptr_array_add (warnings,
+                     g_strdup_printf (_ ("Some shapes have labels that are not among the project’s "
+                                         "classes and are shown in grey: %s"),
+                                      names->str));
+}
+
 static void
 on_size_known (FlImageLoader *loader, int width, int height, FlImageView *self)
 {
@@ -158,6 +185,8 @@ on_size_known (FlImageLoader *loader, int width, int height, FlImageView *self)
       g_ptr_array_add (
         warnings, g_strdup_printf (_ ("The pre-annotation was not loaded: %s"), error->message));
     }
+  g_clear_pointer (&self->pre_annotation, json_node_unref);
+  warn_unknown_labels (self, warnings);
   g_signal_connect (self->document, "changed", G_CALLBACK (on_document_changed), self);
   g_signal_connect_swapped (self->document, "notify::can-undo", G_CALLBACK (on_can_undo_changed),
                             self);

@@ -120,6 +120,7 @@ deliver_in_main (gpointer user_data)
 static void
 deliver (LoadData *data, guint level, GdkPixbuf *pixbuf, int width, int height)
 {
+  g_autoptr (GSource) source = NULL;
   Delivery *delivery;
   gboolean first;
 
@@ -140,8 +141,13 @@ deliver (LoadData *data, guint level, GdkPixbuf *pixbuf, int width, int height)
   delivery->pixbuf = pixbuf != NULL ? g_object_ref (pixbuf) : NULL;
   delivery->width = width;
   delivery->height = height;
-  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, deliver_in_main, delivery,
-                              delivery_free);
+  /* Not g_main_context_invoke (): it runs the callback in this thread when
+   * the context happens to be free, and the signal must reach the caller's thread. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_in_main, delivery, delivery_free);
+  g_source_set_static_name (source, "[fl] image level delivery");
+  g_source_attach (source, data->context);
 }
 
 static gboolean

@@ -561,7 +561,8 @@ test_preannotation_clamped_with_visible_warning (Fixture *f, gconstpointer data)
         "\"height\":100},"
         "{\"id\":\"s2\",\"type\":\"box\",\"label\":\"car\",\"x\":10,\"y\":10,\"width\":0,"
         "\"height\":0},"
-        "{\"id\":\"s3\",\"type\":\"point\",\"label\":\"person\",\"x\":1000,\"y\":10}]}");
+        "{\"id\":\"s3\",\"type\":\"point\",\"label\":\"person\",\"x\":1000,\"y\":10},"
+        "{\"id\":\"s4\",\"type\":\"point\",\"label\":\"bicycle\",\"x\":100,\"y\":10}]}");
   spin_until (image_complete, f);
   spin (100);
   warning = fl_image_view_get_warning (f->view);
@@ -569,7 +570,8 @@ test_preannotation_clamped_with_visible_warning (Fixture *f, gconstpointer data)
   g_test_message ("warning: %s", warning);
   g_assert_nonnull (strstr (warning, "clamped"));
   g_assert_nonnull (strstr (warning, "dropped"));
-  g_assert_cmpuint (n_shapes (f), ==, 1);
+  g_assert_nonnull (strstr (warning, "“bicycle”"));
+  g_assert_cmpuint (n_shapes (f), ==, 2);
   box = shape (f, 0, &holder);
   g_assert_cmpfloat (json_object_get_double_member (box, "x"), ==, 350);
   g_assert_cmpfloat (json_object_get_double_member (box, "y"), ==, 0);
