@@ -385,6 +385,43 @@ test_load_failure_shows_error (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (f->failure, "empty"));
 }
 
+static void
+test_rebound_keys_timestamp_and_jump (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSettings) settings = g_settings_new ("io.github.fairlabel.Fairlabel");
+  const char *pedal[] = { "F9", NULL };
+  FlTranscriptEditor *editor;
+  FlTranscript *t;
+  FlPlayer *player;
+
+  fixture_load (f, speech_path, speaker_config,
+                "{\"segments\":[{\"start\":0,\"end\":1.5,\"text\":\"one\"},"
+                "{\"start\":1.5,\"end\":3,\"text\":\"two\"}]}");
+  t = fl_audio_view_get_transcript (f->view);
+  editor = fl_audio_view_get_editor (f->view);
+  player = fl_audio_view_get_player (f->view);
+
+  /* A foot pedal that sends F9 replaces Ctrl+Space. */
+  g_assert_true (g_settings_set_strv (settings, "audio-play-pause-keys", pedal));
+  fl_transcript_editor_focus_segment (editor, 0, FALSE);
+  xdotool ("windowfocus --sync %1 key F9");
+  g_assert_true (fl_player_get_playing (player));
+  xdotool ("windowfocus --sync %1 key F9");
+  g_assert_false (fl_player_get_playing (player));
+  xdotool ("windowfocus --sync %1 key ctrl+space");
+  g_assert_false (fl_player_get_playing (player));
+  g_settings_reset (settings, "audio-play-pause-keys");
+
+  /* Jump to the segment under the playhead, then stamp the time into its text. */
+  fl_player_seek (player, 2250);
+  fl_test_sleep_in_loop (300);
+  xdotool ("windowfocus --sync %1 key ctrl+j");
+  g_assert_cmpint (fl_transcript_editor_get_current_segment (editor), ==, 1);
+  xdotool ("windowfocus --sync %1 key ctrl+t");
+  g_assert_cmpstr (fl_transcript_get_segment (t, 1)->text, ==, "two[0:02.250] ");
+  g_assert_cmpstr (fl_transcript_get_segment (t, 0)->text, ==, "one");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -414,6 +451,8 @@ main (int argc, char *argv[])
               test_pre_segments_fixed_with_warnings, fixture_teardown);
   g_test_add ("/audio/view/whole-file-mode", Fixture, NULL, fixture_setup, test_whole_file_mode,
               fixture_teardown);
+  g_test_add ("/audio/view/rebound-play-key-jump-and-timestamp", Fixture, NULL, fixture_setup,
+              test_rebound_keys_timestamp_and_jump, fixture_teardown);
   g_test_add ("/audio/view/empty-file-shows-an-error", Fixture, NULL, fixture_setup,
               test_load_failure_shows_error, fixture_teardown);
 
