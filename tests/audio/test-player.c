@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 
 #include "audio-fixtures.h"
@@ -149,6 +150,83 @@ test_speed_keeps_position (void)
   g_assert_cmpfloat (fl_player_get_speed (player), ==, 2.0);
 }
 
+typedef struct
+{
+  GMutex lock;
+  gint64 n_samples;
+  gint64 crossings;
+  gint16 last;
+} Pitch;
+
+static GstFlowReturn
+on_output_sample (GstAppSink *sink, gpointer user_data)
+{
+  Pitch *p = user_data;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  GstMapInfo map;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return GST_FLOW_ERROR;
+  g_mutex_lock (&p->lock);
+  for (gsize i = 0; i < map.size / 2; i++)
+    {
+      gint16 v = ((const gint16 *) map.data)[i];
+
+      if ((p->last < 0 && v >= 0) || (p->last >= 0 && v < 0))
+        p->crossings++;
+      p->last = v;
+    }
+  p->n_samples += map.size / 2;
+  g_mutex_unlock (&p->lock);
+  gst_buffer_unmap (buffer, &map);
+  return GST_FLOW_OK;
+}
+
+/* The frequency heard at double and half speed: scaletempo keeps 440 Hz at 440 Hz. */
+static void
+test_speed_keeps_pitch (void)
+{
+  const double speeds[] = { 2.0, 0.5 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (speeds); i++)
+    {
+      GstElement *sink = gst_element_factory_make ("appsink", NULL);
+      g_autoptr (GstCaps) caps =
+        gst_caps_from_string ("audio/x-raw,format=S16LE,channels=1,rate=16000");
+      GstAppSinkCallbacks callbacks = { NULL, NULL, on_output_sample };
+      g_autoptr (FlPlayer) player = NULL;
+      g_autoptr (GFile) file = g_file_new_for_path (tone_path);
+      Pitch pitch = { 0 };
+      double hz;
+
+      g_mutex_init (&pitch.lock);
+      g_object_set (sink, "caps", caps, "sync", TRUE, NULL);
+      gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, &pitch, NULL);
+      player = fl_player_new (sink);
+      fl_player_open (player, file);
+      g_assert_true (fl_test_wait_until (is_ready, player, 20000));
+      fl_player_set_speed (player, speeds[i]);
+      settle ();
+      g_mutex_lock (&pitch.lock);
+      pitch.n_samples = pitch.crossings = 0;
+      g_mutex_unlock (&pitch.lock);
+      fl_player_play (player);
+      fl_test_sleep_in_loop (1200);
+      fl_player_pause (player);
+      fl_player_close (player);
+
+      g_mutex_lock (&pitch.lock);
+      g_assert_cmpint (pitch.n_samples, >, 8000);
+      hz = pitch.crossings / 2.0 / (pitch.n_samples / 16000.0);
+      g_mutex_unlock (&pitch.lock);
+      g_test_message ("speed %.1f: %.0f Hz", speeds[i], hz);
+      g_assert_cmpfloat (hz, >, 400);
+      g_assert_cmpfloat (hz, <, 480);
+      g_mutex_clear (&pitch.lock);
+    }
+}
+
 static void
 test_rewind_on_pause (void)
 {
@@ -295,6 +373,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/audio/player/seek-accuracy", test_seek_accuracy);
   g_test_add_func ("/audio/player/playback-advances-in-real-time", test_playback_advances);
   g_test_add_func ("/audio/player/speed-change-keeps-position", test_speed_keeps_position);
+  g_test_add_func ("/audio/player/speed-change-keeps-pitch", test_speed_keeps_pitch);
   g_test_add_func ("/audio/player/rewind-on-pause", test_rewind_on_pause);
   g_test_add_func ("/audio/player/skip-back-and-forward", test_skip);
   g_test_add_func ("/audio/player/loop-segment", test_loop);
