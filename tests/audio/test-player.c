@@ -156,6 +156,9 @@ typedef struct
   gint64 n_samples;
   gint64 crossings;
   gint16 last;
+  gint64 first_us;
+  gint64 last_us;
+  gint64 heard_crossings;
 } Pitch;
 
 static GstFlowReturn
@@ -169,6 +172,11 @@ on_output_sample (GstAppSink *sink, gpointer user_data)
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
     return GST_FLOW_ERROR;
   g_mutex_lock (&p->lock);
+  /* Time between buffers arriving at a synchronised sink is the time a listener hears. */
+  if (p->first_us == 0)
+    p->first_us = g_get_monotonic_time ();
+  p->last_us = g_get_monotonic_time ();
+  p->heard_crossings = p->crossings;
   for (gsize i = 0; i < map.size / 2; i++)
     {
       gint16 v = ((const gint16 *) map.data)[i];
@@ -210,6 +218,7 @@ test_speed_keeps_pitch (void)
       settle ();
       g_mutex_lock (&pitch.lock);
       pitch.n_samples = pitch.crossings = 0;
+      pitch.first_us = pitch.last_us = pitch.heard_crossings = 0;
       g_mutex_unlock (&pitch.lock);
       fl_player_play (player);
       fl_test_sleep_in_loop (1200);
@@ -218,7 +227,10 @@ test_speed_keeps_pitch (void)
 
       g_mutex_lock (&pitch.lock);
       g_assert_cmpint (pitch.n_samples, >, 8000);
-      hz = pitch.crossings / 2.0 / (pitch.n_samples / 16000.0);
+      g_assert_cmpint (pitch.last_us - pitch.first_us, >, 500000);
+      /* Cycles heard per second: what the buffers before the last one held, over the time
+       * between the first and the last buffer. */
+      hz = pitch.heard_crossings / 2.0 / ((pitch.last_us - pitch.first_us) / 1e6);
       g_mutex_unlock (&pitch.lock);
       g_test_message ("speed %.1f: %.0f Hz", speeds[i], hz);
       g_assert_cmpfloat (hz, >, 400);
