@@ -913,6 +913,9 @@ fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   self->frame++;
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  /* A darker backdrop shows where the image ends. */
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA){ 0, 0, 0, 0.08 },
+                             &GRAPHENE_RECT_INIT (0, 0, width, height));
   snapshot_image (self, snapshot, width, height);
   snapshot_shapes (self, snapshot, width, height);
   for (guint i = 0; i < self->drag_shapes->len; i++)
