@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <utime.h>
 #include <gst/app/gstappsink.h>
 #include <gst/audio/audio.h>
 #include <gst/gst.h>
@@ -40,6 +42,7 @@ struct _FlWaveform
   GObject parent_instance;
 
   char *cache_dir;
+  guint64 cache_limit_bytes;
 
   /* Written by the decoding thread, read by the UI: guarded by @lock. */
   GMutex lock;
@@ -66,6 +69,7 @@ enum
   PROP_LOADED_MS,
   PROP_COMPLETE,
   PROP_FROM_CACHE,
+  PROP_CACHE_LIMIT_BYTES,
   N_PROPS
 };
 
@@ -652,7 +656,73 @@ read_cache (FlWaveform *self, const char *sha256)
   self->published_bins = self->levels[0]->len;
   g_mutex_unlock (&self->lock);
   post_update (self, header.duration_ms, TRUE, TRUE);
+  /* Recently used entries are the last to be pruned. */
+  g_utime (path, NULL);
   return TRUE;
+}
+
+typedef struct
+{
+  char *path;
+  guint64 size;
+  guint64 mtime;
+} CacheEntry;
+
+static void
+cache_entry_free (gpointer data)
+{
+  CacheEntry *e = data;
+
+  g_free (e->path);
+  g_free (e);
+}
+
+static int
+compare_mtime (gconstpointer a, gconstpointer b)
+{
+  const CacheEntry *ea = *(const CacheEntry *const *) a;
+  const CacheEntry *eb = *(const CacheEntry *const *) b;
+
+  return ea->mtime < eb->mtime ? -1 : ea->mtime > eb->mtime;
+}
+
+/* Keeps the cache under its limit by removing the least recently used waveforms. */
+static void
+prune_cache (FlWaveform *self, const char *keep)
+{
+  g_autoptr (GDir) dir = g_dir_open (self->cache_dir, 0, NULL);
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (cache_entry_free);
+  guint64 total = 0;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+      CacheEntry *e;
+
+      if (!g_str_has_suffix (name, ".peaks"))
+        continue;
+      path = g_build_filename (self->cache_dir, name, NULL);
+      if (g_stat (path, &st) != 0)
+        continue;
+      e = g_new0 (CacheEntry, 1);
+      e->path = g_steal_pointer (&path);
+      e->size = st.st_size;
+      e->mtime = st.st_mtime;
+      total += e->size;
+      g_ptr_array_add (entries, e);
+    }
+  g_ptr_array_sort (entries, compare_mtime);
+  for (guint i = 0; i < entries->len && total > self->cache_limit_bytes; i++)
+    {
+      CacheEntry *e = entries->pdata[i];
+
+      if (g_strcmp0 (e->path, keep) == 0)
+        continue;
+      if (g_unlink (e->path) == 0)
+        total -= e->size;
+    }
 }
 
 static void
@@ -679,9 +749,13 @@ write_cache (FlWaveform *self, const char *sha256, gint64 duration_ms, const cha
   g_mutex_unlock (&self->lock);
 
   if (!g_file_set_contents (path, contents, length, &error))
-    g_warning ("Could not write the waveform cache: %s", error->message);
-  else if (alias_path != NULL && !g_file_set_contents (alias_path, sha256, -1, &error))
+    {
+      g_warning ("Could not write the waveform cache: %s", error->message);
+      return;
+    }
+  if (alias_path != NULL && !g_file_set_contents (alias_path, sha256, -1, &error))
     g_warning ("Could not write the waveform cache index: %s", error->message);
+  prune_cache (self, path);
 }
 
 /* The sha256 of an unchanged local file is remembered under a key made of its path, size,
@@ -806,6 +880,9 @@ fl_waveform_get_property (GObject *object, guint prop_id, GValue *value, GParamS
       case PROP_FROM_CACHE:
         g_value_set_boolean (value, self->from_cache);
         break;
+      case PROP_CACHE_LIMIT_BYTES:
+        g_value_set_uint64 (value, self->cache_limit_bytes);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -824,6 +901,9 @@ fl_waveform_set_property (GObject *object, guint prop_id, const GValue *value, G
         if (self->cache_dir == NULL)
           self->cache_dir =
             g_build_filename (g_get_user_cache_dir (), "fairlabel", "waveforms", NULL);
+        break;
+      case PROP_CACHE_LIMIT_BYTES:
+        self->cache_limit_bytes = g_value_get_uint64 (value);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -854,6 +934,10 @@ fl_waveform_class_init (FlWaveformClass *klass)
   properties[PROP_FROM_CACHE] =
     g_param_spec_boolean ("from-cache", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* About 90 hours of audio at 2.9 MB an hour. */
+  properties[PROP_CACHE_LIMIT_BYTES] =
+    g_param_spec_uint64 ("cache-limit-bytes", NULL, NULL, 0, G_MAXUINT64, 256 * 1024 * 1024,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -372,6 +372,53 @@ test_three_hours (void)
   fl_test_remove_tree (cache);
 }
 
+static gboolean
+same_peaks_cached (const char *cache, const char *path, gboolean *from_cache)
+{
+  g_autoptr (FlWaveform) wf = NULL;
+  Load l;
+
+  wf = load (path, cache, &l);
+  g_assert_no_error (l.error);
+  *from_cache = fl_waveform_get_from_cache (wf);
+  return l.ok;
+}
+
+static void
+test_cache_is_pruned (void)
+{
+  g_autofree char *cache = new_cache_dir ();
+  g_autofree char *a = fl_test_make_tone (tmp_dir, "prune-a.wav", 20.0, 0, 0.5, 8000);
+  g_autofree char *b = fl_test_make_tone (tmp_dir, "prune-b.wav", 20.5, 0, 0.5, 8000);
+  g_autofree char *c = fl_test_make_tone (tmp_dir, "prune-c.wav", 21.0, 0, 0.5, 8000);
+  gboolean from_cache;
+  Load l;
+
+  /* Room for two waveforms of about 20 s (16 KB each) but not three. */
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *path = i == 0 ? a : i == 1 ? b : c;
+      g_autoptr (FlWaveform) wf = g_object_new (FL_TYPE_WAVEFORM, "cache-dir", cache,
+                                                "cache-limit-bytes", (guint64) 40000, NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+
+      memset (&l, 0, sizeof l);
+      fl_waveform_load_async (wf, file, NULL, NULL, on_loaded, &l);
+      g_assert_true (fl_test_wait_until (load_done, &l, 30000));
+      g_assert_no_error (l.error);
+      /* Distinct modification times order the entries. */
+      g_usleep (1100000);
+    }
+  g_assert_true (same_peaks_cached (cache, c, &from_cache));
+  g_assert_true (from_cache);
+  g_assert_true (same_peaks_cached (cache, b, &from_cache));
+  g_assert_true (from_cache);
+  /* The oldest was removed and is decoded again. */
+  g_assert_true (same_peaks_cached (cache, a, &from_cache));
+  g_assert_false (from_cache);
+  fl_test_remove_tree (cache);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -383,6 +430,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/audio/waveform/peaks-of-known-tone", test_peaks_of_known_tone);
   g_test_add_func ("/audio/waveform/cache-hit-on-reopen", test_cache_hit_on_reopen);
+  g_test_add_func ("/audio/waveform/cache-drops-least-recently-used", test_cache_is_pruned);
   g_test_add_func ("/audio/waveform/decodes-flac-vorbis-opus-mp3", test_formats);
   g_test_add_func ("/audio/waveform/speech-has-words-and-pauses", test_speech);
   g_test_add_func ("/audio/waveform/empty-file-is-refused", test_empty_file);
