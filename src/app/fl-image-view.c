@@ -109,6 +109,8 @@ show_error (FlImageView *self, const char *message)
 static void
 sync_tags (FlImageView *self)
 {
+  gboolean was_syncing = self->syncing;
+
   self->syncing = TRUE;
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->tag_box)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -120,7 +122,7 @@ sync_tags (FlImageView *self)
                                    self->document != NULL &&
                                      fl_image_document_has_tag (self->document, tag));
     }
-  self->syncing = FALSE;
+  self->syncing = was_syncing;
 }
 
 static void
@@ -398,18 +400,27 @@ selected_shapes (FlImageView *self)
   return shapes;
 }
 
+/* Sets an attribute on the shapes the attribute widget was made for (kept
+ * on it as "fl-shapes"), which need not be the selection any more. */
 static void
-set_attribute (FlImageView *self, const char *name, JsonNode *value)
+set_attribute (FlImageView *self, GtkWidget *widget, JsonNode *value)
 {
-  g_autoptr (GPtrArray) shapes = selected_shapes (self);
+  const char *name = g_object_get_data (G_OBJECT (widget), "fl-attribute");
+  const char *const *ids = g_object_get_data (G_OBJECT (widget), "fl-shapes");
   g_autoptr (JsonNode) owned = value;
 
+  if (self->document == NULL || ids == NULL)
+    return;
   self->syncing = TRUE;
   fl_image_document_begin (self->document);
-  for (guint i = 0; i < shapes->len; i++)
+  for (guint i = 0; ids[i] != NULL; i++)
     {
-      FlShape *shape = fl_shape_copy (g_ptr_array_index (shapes, i));
+      const FlShape *current = fl_image_document_lookup (self->document, ids[i]);
+      FlShape *shape;
 
+      if (current == NULL)
+        continue;
+      shape = fl_shape_copy (current);
       fl_shape_set_attribute (shape, name, json_node_copy (owned));
       fl_image_document_replace (self->document, shape);
     }
@@ -423,16 +434,25 @@ on_bool_attribute_toggled (GtkCheckButton *button, FlImageView *self)
   JsonNode *value = json_node_new (JSON_NODE_VALUE);
 
   json_node_set_boolean (value, gtk_check_button_get_active (button));
-  set_attribute (self, g_object_get_data (G_OBJECT (button), "fl-attribute"), value);
+  set_attribute (self, GTK_WIDGET (button), value);
 }
 
+/* Applied on Enter or when the entry loses focus: one undo step per edit,
+ * not one per key. */
 static void
-on_text_attribute_changed (GtkEditable *entry, FlImageView *self)
+apply_text_attribute (GtkEditable *entry, FlImageView *self)
 {
   JsonNode *value = json_node_new (JSON_NODE_VALUE);
 
   json_node_set_string (value, gtk_editable_get_text (entry));
-  set_attribute (self, g_object_get_data (G_OBJECT (entry), "fl-attribute"), value);
+  set_attribute (self, GTK_WIDGET (entry), value);
+}
+
+static void
+on_text_attribute_focus_left (GtkEventControllerFocus *controller, FlImageView *self)
+{
+  apply_text_attribute (
+    GTK_EDITABLE (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller))), self);
 }
 
 static void
@@ -484,9 +504,16 @@ rebuild_attributes (FlImageView *self)
           if (value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
               json_node_get_value_type (value) == G_TYPE_STRING)
             gtk_editable_set_text (GTK_EDITABLE (widget), json_node_get_string (value));
-          g_signal_connect (widget, "changed", G_CALLBACK (on_text_attribute_changed), self);
+          GtkEventController *focus = gtk_event_controller_focus_new ();
+
+          g_signal_connect (widget, "activate", G_CALLBACK (apply_text_attribute), self);
+          g_signal_connect (focus, "leave", G_CALLBACK (on_text_attribute_focus_left), self);
+          gtk_widget_add_controller (widget, focus);
         }
       g_object_set_data_full (G_OBJECT (widget), "fl-attribute", g_strdup (name), g_free);
+      g_object_set_data_full (G_OBJECT (widget), "fl-shapes",
+                              fl_image_canvas_dup_selection (self->canvas),
+                              (GDestroyNotify) g_strfreev);
       gtk_box_append (self->attributes_box, widget);
     }
 }

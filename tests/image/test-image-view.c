@@ -17,7 +17,8 @@
 static const char *label_config_json =
   "{\"classes\":[{\"name\":\"car\",\"color\":\"#e01b24\",\"hotkey\":\"1\"},"
   "{\"name\":\"road\",\"color\":\"#3584e4\",\"hotkey\":\"2\","
-  "\"attributes\":[{\"name\":\"occluded\",\"type\":\"bool\"}]},"
+  "\"attributes\":[{\"name\":\"occluded\",\"type\":\"bool\"},"
+  "{\"name\":\"surface\",\"type\":\"text\"}]},"
   "{\"name\":\"person\",\"color\":\"#33d17a\"},"
   "{\"name\":\"building\",\"color\":\"#f6d32d\"}],"
   "\"tags\":[\"night\",\"blurry\"]}";
@@ -338,6 +339,32 @@ canvas_color_at (Fixture *f, double x, double y, guint8 rgb[3])
   g_unlink (path);
 }
 
+/* The first widget of @type below @root whose label (or placeholder) is @text. */
+static GtkWidget *
+find_widget (GtkWidget *root, GType type, const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        {
+          const char *label =
+            GTK_IS_CHECK_BUTTON (child) ? gtk_check_button_get_label (GTK_CHECK_BUTTON (child))
+            : GTK_IS_ENTRY (child)      ? gtk_entry_get_placeholder_text (GTK_ENTRY (child))
+                                        : NULL;
+
+          if (g_strcmp0 (label, text) == 0)
+            return child;
+        }
+      found = find_widget (child, type, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Tests */
 
 static void
@@ -384,31 +411,19 @@ test_draw_edit_undo_redo (Fixture *f, gconstpointer data)
 
   /* Attributes of the class appear and apply to the selection. */
   {
-    GtkWidget *check = NULL;
+    GtkWidget *check = find_widget (GTK_WIDGET (f->view), GTK_TYPE_CHECK_BUTTON, "occluded");
+    GtkWidget *entry = find_widget (GTK_WIDGET (f->view), GTK_TYPE_ENTRY, "surface");
+    JsonObject *attributes;
 
-    for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (f->view)); w != NULL;)
-      {
-        if (GTK_IS_CHECK_BUTTON (w) &&
-            g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (w)), "occluded") == 0)
-          {
-            check = w;
-            break;
-          }
-        if (gtk_widget_get_first_child (w) != NULL)
-          w = gtk_widget_get_first_child (w);
-        else
-          {
-            while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
-              w = gtk_widget_get_parent (w);
-            if (w != NULL)
-              w = gtk_widget_get_next_sibling (w);
-          }
-      }
     g_assert_nonnull (check);
+    g_assert_nonnull (entry);
     gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "gravel");
+    g_signal_emit_by_name (entry, "activate");
     object = shape (f, 0, &holder);
-    g_assert_true (json_object_get_boolean_member (
-      json_object_get_object_member (object, "attributes"), "occluded"));
+    attributes = json_object_get_object_member (object, "attributes");
+    g_assert_true (json_object_get_boolean_member (attributes, "occluded"));
+    g_assert_cmpstr (json_object_get_string_member (attributes, "surface"), ==, "gravel");
     g_clear_pointer (&holder, json_node_unref);
   }
 
