@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gio/gunixoutputstream.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>
@@ -11,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "fl-protocol.h"
 
@@ -45,6 +48,7 @@ struct _Bench
   char *root;
   char *data_dir;
   GSubprocess *server;
+  GOutputStream *server_output;
   char *url;
   SoupSession *session;
   GMainLoop *loop;
@@ -62,6 +66,7 @@ struct _Bench
   guint double_assignments;
   guint errors;
   char *first_error;
+  double server_cpu_start, client_cpu_start, server_cpu, client_cpu;
 };
 
 static void worker_accept (Worker *w);
@@ -171,6 +176,7 @@ start_server (Bench *b)
   g_autoptr (GError) error = NULL;
   g_autofree char *line = NULL;
 
+  b->server_output = g_unix_output_stream_new (2, FALSE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   b->server = g_subprocess_launcher_spawn (launcher, &error, b->binary, "--listen", "127.0.0.1:0",
                                            "--data", b->data_dir, NULL);
@@ -181,6 +187,10 @@ start_server (Bench *b)
   if (line == NULL || !g_str_has_prefix (line, "listening: "))
     g_error ("The server did not start");
   b->url = g_strdup (line + strlen ("listening: "));
+  /* Pass on what else the server prints, so its pipe never fills. */
+  g_output_stream_splice_async (b->server_output, G_INPUT_STREAM (lines),
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE, G_PRIORITY_DEFAULT, NULL, NULL,
+                                NULL);
 }
 
 static SoupMessage *
@@ -340,11 +350,54 @@ worker_accept (Worker *w)
   soup_session_send_and_read_async (w->bench->session, msg, G_PRIORITY_DEFAULT, NULL, accepted, w);
 }
 
+/* CPU seconds used so far by the server process (user + system). */
+static double
+process_cpu_seconds (GSubprocess *process)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (process));
+  g_autofree char *contents = NULL;
+  g_auto (GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  after = strrchr (contents, ')');
+  if (after == NULL)
+    return 0;
+  fields = g_strsplit (after + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) /
+         (double) sysconf (_SC_CLK_TCK);
+}
+
+static double
+own_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 static gboolean
-time_up (gpointer data)
+measure_start (gpointer data)
 {
   Bench *b = data;
 
+  b->server_cpu_start = process_cpu_seconds (b->server);
+  b->client_cpu_start = own_cpu_seconds ();
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+measure_end (gpointer data)
+{
+  Bench *b = data;
+
+  b->server_cpu = process_cpu_seconds (b->server) - b->server_cpu_start;
+  b->client_cpu = own_cpu_seconds () - b->client_cpu_start;
   b->stopping = TRUE;
   return G_SOURCE_REMOVE;
 }
@@ -430,7 +483,8 @@ main (int argc, char *argv[])
   printf ("%d workers (accept, heartbeat, submit) for %d s after %d s of warm-up ...\n", N_WORKERS,
           RUN_SECONDS, WARMUP_SECONDS);
   fflush (stdout);
-  g_timeout_add_seconds (WARMUP_SECONDS + RUN_SECONDS, time_up, b);
+  g_timeout_add_seconds (WARMUP_SECONDS, measure_start, b);
+  g_timeout_add_seconds (WARMUP_SECONDS + RUN_SECONDS, measure_end, b);
   for (guint i = 0; i < N_WORKERS; i++)
     worker_accept (&b->workers[i]);
   g_main_loop_run (b->loop);
@@ -456,6 +510,11 @@ main (int argc, char *argv[])
           b->double_assignments, g_hash_table_size (b->acknowledged), stored, lost);
   printf ("errors: %u%s%s\n", b->errors, b->first_error ? " first: " : "",
           b->first_error ? b->first_error : "");
+  printf ("CPU per cycle: server %.3f ms, load generator %.3f ms (%.0f%% and %.0f%% of one "
+          "core)\n",
+          b->cycles ? b->server_cpu * 1000 / b->cycles : 0,
+          b->cycles ? b->client_cpu * 1000 / b->cycles : 0, b->server_cpu * 100 / RUN_SECONDS,
+          b->client_cpu * 100 / RUN_SECONDS);
   printf ("reference: raw fsync'd SQLite commits on this disk: %.0f/s; one commit per write "
           "would cap cycles at %.0f/s\n",
           raw_rate, raw_rate / 2);

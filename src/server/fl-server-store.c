@@ -23,7 +23,8 @@ struct _FlServerStore
   char *blob_dir;
   sqlite3 *db;
   GHashTable *statements; /* SQL text -> sqlite3_stmt */
-  int savepoint_depth;
+  GHashTable *users;      /* token hash -> FlServerUser, while no other process wrote */
+  gint64 data_version;
 };
 
 G_DEFINE_FINAL_TYPE (FlServerStore, fl_server_store, G_TYPE_OBJECT)
@@ -322,6 +323,7 @@ fl_server_store_finalize (GObject *object)
   FlServerStore *self = FL_SERVER_STORE (object);
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->users, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_free (self->data_dir);
@@ -346,6 +348,8 @@ static void
 fl_server_store_init (FlServerStore *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, statement_free);
+  self->users =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) fl_server_user_free);
 }
 
 static gboolean
@@ -580,8 +584,24 @@ fl_server_store_get_data_dir (FlServerStore *self)
 gboolean
 fl_server_store_begin (FlServerStore *self, GError **error)
 {
+  sqlite3_stmt *s;
+  gint64 version = 0;
+
   g_return_val_if_fail (FL_IS_SERVER_STORE (self), FALSE);
-  return run (self, q (self, "BEGIN IMMEDIATE"), error);
+
+  if (!run (self, q (self, "BEGIN IMMEDIATE"), error))
+    return FALSE;
+  /* Another process (the command line) wrote: users may have been revoked. */
+  s = q (self, "PRAGMA data_version");
+  if (sqlite3_step (s) == SQLITE_ROW)
+    version = sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+  if (version != self->data_version)
+    {
+      g_hash_table_remove_all (self->users);
+      self->data_version = version;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -745,6 +765,7 @@ fl_server_store_reissue_token (FlServerStore *self, const char *name, GError **e
                    name);
       return NULL;
     }
+  g_hash_table_remove_all (self->users);
   return g_steal_pointer (&token);
 }
 
@@ -764,17 +785,32 @@ fl_server_store_revoke_user (FlServerStore *self, const char *name, GError **err
                    "No active user named “%s”", name);
       return FALSE;
     }
+  g_hash_table_remove_all (self->users);
   return TRUE;
+}
+
+static FlServerUser *
+user_copy (const FlServerUser *user)
+{
+  FlServerUser *copy = g_new0 (FlServerUser, 1);
+
+  copy->id = user->id;
+  copy->name = g_strdup (user->name);
+  copy->role = user->role;
+  return copy;
 }
 
 FlServerUser *
 fl_server_store_authenticate (FlServerStore *self, const char *token_hash, GError **error)
 {
-  sqlite3_stmt *s =
-    q (self, "SELECT id, name, role FROM users WHERE token_hash = ? AND revoked_at IS NULL");
+  sqlite3_stmt *s;
   gboolean row;
   FlServerUser *user;
 
+  user = token_hash ? g_hash_table_lookup (self->users, token_hash) : NULL;
+  if (user != NULL)
+    return user_copy (user);
+  s = q (self, "SELECT id, name, role FROM users WHERE token_hash = ? AND revoked_at IS NULL");
   bind_text (s, 1, token_hash);
   if (!step_row (self, s, &row, error))
     return NULL;
@@ -789,6 +825,7 @@ fl_server_store_authenticate (FlServerStore *self, const char *token_hash, GErro
   user->name = g_strdup (col_text (s, 1));
   fl_role_from_string (col_text (s, 2), &user->role);
   sqlite3_reset (s);
+  g_hash_table_insert (self->users, g_strdup (token_hash), user_copy (user));
   return user;
 }
 
@@ -1463,9 +1500,6 @@ fl_server_store_accept (FlServerStore *self, gint64 worker_id, gint64 project_id
   project = fl_server_store_get_project (self, project_id, error);
   if (project == NULL)
     return NULL;
-  if (fl_server_store_expire_leases (self, now, error) == G_MAXUINT)
-    return NULL;
-
   s = q (self, "SELECT t.id FROM tasks t WHERE t.project_id = ? AND t.held = 0 AND t.open = 1 "
                "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND "
                "a.worker_id = ?) ORDER BY t.id LIMIT 1");

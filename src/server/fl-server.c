@@ -236,12 +236,14 @@ authorize (FlServerStore *store, Job *job, GError **error)
   return TRUE;
 }
 
-static void
+/* Returns the microseconds the commit took. */
+static gint64
 run_batch (FlServer *self, GPtrArray *batch)
 {
   FlServerStore *store = self->store;
   g_autoptr (GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 commit_started;
 
   if (!fl_server_store_begin (store, &error))
     {
@@ -251,7 +253,7 @@ run_batch (FlServer *self, GPtrArray *batch)
 
           job->error = g_error_copy (error);
         }
-      return;
+      return 0;
     }
   for (guint i = 0; i < batch->len; i++)
     {
@@ -266,6 +268,7 @@ run_batch (FlServer *self, GPtrArray *batch)
         g_clear_pointer (&job->answer, json_node_unref);
       fl_server_store_release (store, ok);
     }
+  commit_started = g_get_monotonic_time ();
   if (!fl_server_store_commit (store, &error))
     {
       for (guint i = 0; i < batch->len; i++)
@@ -279,6 +282,7 @@ run_batch (FlServer *self, GPtrArray *batch)
                                     "Could not save: %s", error->message);
         }
     }
+  return g_get_monotonic_time () - commit_started;
 }
 
 static gpointer
@@ -286,6 +290,14 @@ writer_thread (gpointer data)
 {
   FlServer *self = data;
   gboolean stopping = FALSE;
+  struct Stats
+  {
+    gint64 since;
+    guint batches;
+    guint jobs;
+    gint64 busy_usec;
+    gint64 commit_usec;
+  } stats = { .since = g_get_monotonic_time () };
 
   while (!stopping)
     {
@@ -304,7 +316,22 @@ writer_thread (gpointer data)
         }
       if (batch->len > 0)
         {
-          run_batch (self, batch);
+          gint64 started = g_get_monotonic_time ();
+
+          stats.commit_usec += run_batch (self, batch);
+          stats.batches++;
+          stats.jobs += batch->len;
+          stats.busy_usec += g_get_monotonic_time () - started;
+          if (g_get_monotonic_time () - stats.since > 5 * G_USEC_PER_SEC)
+            {
+              g_debug ("writer: %u batches, %.1f requests each, %.2f ms each (commit %.2f ms), "
+                       "busy %.0f%%",
+                       stats.batches, stats.jobs / (double) stats.batches,
+                       stats.busy_usec / 1000.0 / stats.batches,
+                       stats.commit_usec / 1000.0 / stats.batches,
+                       stats.busy_usec * 100.0 / (g_get_monotonic_time () - stats.since));
+              stats = (struct Stats){ .since = g_get_monotonic_time () };
+            }
           g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, finish_batch, batch,
                                       (GDestroyNotify) g_ptr_array_unref);
         }
