@@ -133,8 +133,12 @@ deliver (LoadData *data, guint level, GdkPixbuf *pixbuf, int width, int height)
   if (!first)
     return;
 
-  g_debug ("%s: %s %u after %.3f s", data->path, pixbuf != NULL ? "level" : "size", level,
-           (g_get_monotonic_time () - data->start) / 1e6);
+  if (pixbuf == NULL)
+    g_debug ("%s: %d x %d after %.3f s", data->path, width, height,
+             (g_get_monotonic_time () - data->start) / 1e6);
+  else
+    g_debug ("%s: level %u after %.3f s", data->path, level,
+             (g_get_monotonic_time () - data->start) / 1e6);
   delivery = g_new0 (Delivery, 1);
   delivery->data = load_data_ref (data);
   delivery->level = level;
