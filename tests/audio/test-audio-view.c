@@ -372,6 +372,7 @@ test_whole_file_mode (Fixture *f, gconstpointer data)
                      json_object_get_double_member (json_node_get_object (result), "duration"));
   g_assert_cmpstr (json_object_get_string_member (seg, "text"), ==, "line one\nline two");
   g_assert_cmpuint (f->n_changed, >, 0);
+  save_screenshot (f, "audio-view-whole-file.png");
 }
 
 static void
@@ -383,6 +384,7 @@ test_load_failure_shows_error (Fixture *f, gconstpointer data)
   fixture_load (f, path, "{}", NULL);
   g_assert_nonnull (f->failure);
   g_assert_nonnull (strstr (f->failure, "empty"));
+  save_screenshot (f, "audio-view-error.png");
 }
 
 static void
