@@ -55,6 +55,7 @@ typedef enum
 typedef struct
 {
   FlWindow *window;
+  GCancellable *cancellable;
   FlClient *client;
   char *url;
   char *token;
@@ -66,6 +67,7 @@ static void
 connect_data_free (ConnectData *data)
 {
   g_clear_object (&data->window);
+  g_clear_object (&data->cancellable);
   g_clear_object (&data->client);
   g_clear_pointer (&data->url, g_free);
   g_clear_pointer (&data->token, g_free);
@@ -149,7 +151,7 @@ store_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_autofree char *message = NULL;
 
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_cancellable_is_cancelled (data->cancellable))
         return;
       /* Translators: %s says why the keyring failed */
       message = g_strdup_printf (_ ("%s The token was not saved."), error->message);
@@ -165,14 +167,13 @@ check_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (ConnectData) data = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (FlEarnings) earnings = NULL;
-  FlWindow *self = data->window;
 
   earnings = fl_client_get_earnings_finish (FL_CLIENT (source), result, &error);
   if (earnings == NULL)
     {
       g_autofree char *message = NULL;
 
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_cancellable_is_cancelled (data->cancellable))
         return;
       message = fl_window_describe_connect_error (data->url, error);
       fl_window_connect_failed (data, message, FALSE);
@@ -183,7 +184,7 @@ check_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       ConnectData *pending = g_steal_pointer (&data);
 
-      fl_credentials_store_token_async (pending->url, pending->token, self->connect_cancellable,
+      fl_credentials_store_token_async (pending->url, pending->token, pending->cancellable,
                                         store_token_cb, pending);
       return;
     }
@@ -203,7 +204,7 @@ get_info_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_autofree char *message = NULL;
 
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_cancellable_is_cancelled (data->cancellable))
         return;
       message = fl_window_describe_connect_error (data->url, error);
       fl_window_connect_failed (data, message, FALSE);
@@ -229,6 +230,7 @@ fl_window_connect (FlWindow *self, const char *url, const char *token, ConnectFl
   self->connect_cancellable = g_cancellable_new ();
 
   data->window = g_object_ref (self);
+  data->cancellable = g_object_ref (self->connect_cancellable);
   data->url = g_strdup (url);
   data->token = g_strdup (token);
   data->flags = flags;
@@ -267,7 +269,9 @@ lookup_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   FlWindow *self = data->window;
 
   token = fl_credentials_lookup_token_finish (result, &error);
-  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Only our own cancellation is silent: a dismissed unlock prompt is a
+   * failure to explain. */
+  if (g_cancellable_is_cancelled (data->cancellable))
     return;
   if (token == NULL)
     {
@@ -288,11 +292,18 @@ fl_window_connect_with_saved_token (FlWindow *self, const char *url, ConnectFlag
   self->connect_cancellable = g_cancellable_new ();
 
   data->window = g_object_ref (self);
+  data->cancellable = g_object_ref (self->connect_cancellable);
   data->url = g_strdup (url);
   data->flags = flags;
   adw_status_page_set_description (self->connecting_page, url);
   fl_window_show_page (self, "connecting");
   fl_credentials_lookup_token_async (url, self->connect_cancellable, lookup_token_cb, data);
+}
+
+static void
+on_cancel_connecting (FlWindow *self)
+{
+  fl_window_show_first_run (self, NULL);
 }
 
 static void
@@ -481,6 +492,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, connected_bin);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, connected_status);
   gtk_widget_class_bind_template_callback (widget_class, on_first_run_connect);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_connecting);
 
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, fl_window_sign_out);
 }

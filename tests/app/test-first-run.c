@@ -156,6 +156,42 @@ test_new_server_in_preferences_asks_for_its_token (void)
   g_settings_reset (settings, "server-url");
 }
 
+/* A server that takes the connection and never answers keeps the window on
+ * its connecting page; Cancel there goes back to the first-run page. */
+static void
+test_cancel_while_connecting (void)
+{
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  FlWindow *window = fl_window_new (app, fl_application_get_settings (app));
+  GtkWidget *button;
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_start (window, url, "a-token");
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "connecting");
+  fl_test_wait_ms (300);
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "connecting");
+
+  button = fl_test_find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "_Cancel");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "first-run");
+  g_assert_null (fl_first_run_page_get_error (first_run_page (window)));
+  g_assert_null (fl_window_get_client (window));
+
+  /* The cancelled request must not come back and change the page. */
+  fl_test_wait_ms (500);
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "first-run");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -180,6 +216,7 @@ main (int argc, char *argv[])
                    test_unreachable_server_shows_message);
   g_test_add_func ("/app/first-run/rejected-token-shows-message",
                    test_rejected_token_shows_message);
+  g_test_add_func ("/app/first-run/cancel-while-connecting", test_cancel_while_connecting);
   g_test_add_func ("/app/first-run/new-server-in-preferences-asks-for-its-token",
                    test_new_server_in_preferences_asks_for_its_token);
 
