@@ -14,6 +14,7 @@ struct _FlPreferencesWindow
   AdwPreferencesWindow parent_instance;
 
   AdwEntryRow *wage_row;
+  GtkLabel *wage_unit_label;
   AdwComboRow *currency_row;
   GtkStringList *currency_list;
   GtkSwitch *hide_below_target_switch;
@@ -57,12 +58,16 @@ fl_preferences_window_show_wage (FlPreferencesWindow *self)
   g_autofree char *currency = fl_preferences_window_dup_currency (self);
   gint64 minor = g_settings_get_int64 (self->settings, "target-wage-minor");
   g_autofree char *text = NULL;
+  g_autofree char *unit = NULL;
   FlMoney money;
 
   if (minor > 0 && fl_money_init (&money, minor, currency, NULL))
     text = fl_money_to_decimal (&money);
   gtk_editable_set_text (GTK_EDITABLE (self->wage_row), text != NULL ? text : "");
   gtk_widget_remove_css_class (GTK_WIDGET (self->wage_row), "error");
+  /* Translators: the unit after the wage field; %s is a currency code such as USD */
+  unit = g_strdup_printf (_ ("%s per hour"), currency);
+  gtk_label_set_text (self->wage_unit_label, unit);
 }
 
 static gboolean
@@ -364,6 +369,7 @@ fl_preferences_window_class_init (FlPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/fairlabel/Fairlabel/fl-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlPreferencesWindow, wage_row);
+  gtk_widget_class_bind_template_child (widget_class, FlPreferencesWindow, wage_unit_label);
   gtk_widget_class_bind_template_child (widget_class, FlPreferencesWindow, currency_row);
   gtk_widget_class_bind_template_child (widget_class, FlPreferencesWindow, currency_list);
   gtk_widget_class_bind_template_child (widget_class, FlPreferencesWindow,

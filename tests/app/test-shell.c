@@ -176,6 +176,7 @@ test_preferences_action_edits_settings (void)
   apply_entry_row (wage_row, "15.50");
   g_assert_cmpint (g_settings_get_int64 (settings, "target-wage-minor"), ==, 1550);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (wage_row)), ==, "15.50");
+  g_assert_nonnull (fl_test_find_widget (GTK_WIDGET (wage_row), GTK_TYPE_LABEL, "USD per hour"));
   fl_test_wait_ms (300);
   path = fl_test_save_screenshot (GTK_WIDGET (preferences), "fairlabel-preferences");
 
@@ -204,6 +205,7 @@ test_preferences_action_edits_settings (void)
   assert_setting_string (settings, "target-currency", "JPY");
   g_assert_cmpint (g_settings_get_int64 (settings, "target-wage-minor"), ==, 15);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (wage_row)), ==, "15");
+  g_assert_nonnull (fl_test_find_widget (GTK_WIDGET (wage_row), GTK_TYPE_LABEL, "JPY per hour"));
 
   /* The theme goes through AdwStyleManager. */
   adw_combo_row_set_selected (style_row, 2);
