@@ -241,6 +241,22 @@ test_missing_keyring_is_explained_and_nothing_is_written (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* --server without FAIRLABEL_TOKEN looks in the keyring; with none, the
+ * first-run page asks, with the address filled in and the reason shown. */
+static void
+test_server_option_without_token_or_keyring_asks (void)
+{
+  FlWindow *window = new_window ();
+  FlFirstRunPage *page = first_run_page (window);
+
+  fl_window_start (window, server->url, NULL);
+  wait_for_page (window, "first-run");
+  g_assert_cmpstr (fl_first_run_page_get_server_url (page), ==, server->url);
+  g_assert_nonnull (strstr (fl_first_run_page_get_error (page), "No keyring is available"));
+  g_assert_null (fl_window_get_client (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_missing_keyring_lookup_fails_clearly (void)
 {
@@ -279,6 +295,8 @@ main (int argc, char *argv[])
 #else
   g_test_add_func ("/app/keyring/missing-keyring-is-explained-and-nothing-is-written",
                    test_missing_keyring_is_explained_and_nothing_is_written);
+  g_test_add_func ("/app/keyring/server-option-without-token-or-keyring-asks",
+                   test_server_option_without_token_or_keyring_asks);
   g_test_add_func ("/app/keyring/missing-keyring-lookup-fails-clearly",
                    test_missing_keyring_lookup_fails_clearly);
 #endif
