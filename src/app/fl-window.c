@@ -104,7 +104,7 @@ fl_window_connect_failed (ConnectData *data, const char *message, gboolean offer
 {
   FlWindow *self = data->window;
 
-  if (data->flags & CONNECT_FROM_COMMAND_LINE)
+  if ((data->flags & CONNECT_FROM_COMMAND_LINE) && message != NULL)
     g_printerr ("fairlabel: %s\n", message);
 
   fl_first_run_page_set_busy (self->first_run_page, FALSE);
@@ -275,8 +275,17 @@ lookup_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   if (token == NULL)
     {
-      /* No keyring, or nothing saved for this server: ask for the token. */
-      fl_window_connect_failed (data, error != NULL ? error->message : NULL, FALSE);
+      g_autofree char *message = NULL;
+
+      /* No keyring, or nothing saved for this server: ask for the token. A
+       * plain start says nothing more; a script that named the server hears why. */
+      if (error != NULL)
+        message = g_strdup (error->message);
+      else if (data->flags & CONNECT_FROM_COMMAND_LINE)
+        message = g_strdup_printf (_ ("No access token is saved for %s. Enter it in the window, "
+                                      "or set FAIRLABEL_TOKEN."),
+                                   data->url);
+      fl_window_connect_failed (data, message, FALSE);
       return;
     }
   fl_window_connect (self, data->url, token, data->flags & CONNECT_FROM_COMMAND_LINE);

@@ -135,6 +135,19 @@ test_server_option_token_is_not_stored (void)
 }
 
 static void
+test_server_option_without_saved_token_asks (void)
+{
+  FlWindow *window = new_window ();
+  FlFirstRunPage *page = first_run_page (window);
+
+  fl_window_start (window, server->url, NULL);
+  wait_for_page (window, "first-run");
+  g_assert_cmpstr (fl_first_run_page_get_server_url (page), ==, server->url);
+  g_assert_nonnull (strstr (fl_first_run_page_get_error (page), "No access token is saved"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_token_round_trips (void)
 {
   GSettings *settings = fl_application_get_settings (app);
@@ -290,6 +303,8 @@ main (int argc, char *argv[])
 #ifdef FL_TEST_WITH_KEYRING
   g_test_add_func ("/app/keyring/server-option-token-is-not-stored",
                    test_server_option_token_is_not_stored);
+  g_test_add_func ("/app/keyring/server-option-without-saved-token-asks",
+                   test_server_option_without_saved_token_asks);
   g_test_add_func ("/app/keyring/token-round-trips", test_token_round_trips);
   g_test_add_func ("/app/keyring/sign-out-forgets-the-token", test_sign_out_forgets_the_token);
 #else
