@@ -70,7 +70,8 @@ struct _FlImageCanvas
   guint64 shapes_version;
   guint64 shapes_texture_version;
   guint settle_id;
-  gint64 scaled_time;
+  gboolean settle_due;
+  double last_view[3];
 
   double zoom;
   double origin_x;
@@ -772,17 +773,17 @@ snapshot_draft (FlImageCanvas *self, GtkSnapshot *snapshot)
 
 #define SETTLE_MS 150
 
+/* Asks for one more frame; if the view has not moved since the last one,
+ * it draws the shapes again at the exact zoom. Judged by frames rather than
+ * by time alone, so that slow frames during a long zoom do not count as a stop. */
 static gboolean
 settle_shapes (gpointer user_data)
 {
   FlImageCanvas *self = user_data;
-  gint64 quiet_ms = (g_get_monotonic_time () - self->scaled_time) / 1000;
 
   self->settle_id = 0;
-  if (quiet_ms < SETTLE_MS)
-    self->settle_id = g_timeout_add (SETTLE_MS - quiet_ms, settle_shapes, self);
-  else
-    invalidate_shapes (self);
+  self->settle_due = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   return G_SOURCE_REMOVE;
 }
 
@@ -867,12 +868,21 @@ static void
 snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height)
 {
   double x0, y0, x1, y1;
+  gboolean view_still;
 
   if (self->document == NULL || !self->shapes_visible)
     {
       self->drawn_shapes = 0;
       return;
     }
+  view_still = self->last_view[0] == self->zoom && self->last_view[1] == self->origin_x &&
+               self->last_view[2] == self->origin_y;
+  self->last_view[0] = self->zoom;
+  self->last_view[1] = self->origin_x;
+  self->last_view[2] = self->origin_y;
+  if (self->settle_due && view_still && self->zoom != self->shapes_zoom)
+    self->shapes_version++;
+  self->settle_due = FALSE;
   if (!shapes_texture_usable (self, width, height))
     self->drawn_shapes = render_shapes (self, width, height);
   if (self->shapes_texture == NULL)
@@ -893,7 +903,6 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
     }
   else
     {
-      self->scaled_time = g_get_monotonic_time ();
       /* Scaled by up to a factor of two while zooming, which keeps frames
        * cheap; drawn again at the exact zoom once zooming stops. */
       if (self->settle_id == 0)
