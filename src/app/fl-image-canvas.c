@@ -154,7 +154,7 @@ static void
 emit_selection_changed (FlImageCanvas *self)
 {
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-  invalidate_shapes (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* View transform: widget = (image - origin) * zoom. */
@@ -787,17 +787,67 @@ settle_shapes (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Adds a shape's outline to the cairo path, in widget coordinates. */
+static void
+trace_shape (FlImageCanvas *self, cairo_t *cr, const FlShape *shape)
+{
+  double x0, y0, x1, y1;
+
+  switch (shape->kind)
+    {
+      case FL_SHAPE_BOX:
+        fl_image_canvas_image_to_widget (self, shape->x, shape->y, &x0, &y0);
+        fl_image_canvas_image_to_widget (self, shape->x + shape->width, shape->y + shape->height,
+                                         &x1, &y1);
+        /* Inside the box, as the selected outline is drawn. */
+        cairo_rectangle (cr, x0 + 1, y0 + 1, MAX (0, x1 - x0 - 2), MAX (0, y1 - y0 - 2));
+        break;
+      case FL_SHAPE_POLYGON:
+        for (guint i = 0; i < shape->points->len; i++)
+          {
+            const FlPoint *p = &g_array_index (shape->points, FlPoint, i);
+
+            fl_image_canvas_image_to_widget (self, p->x, p->y, &x0, &y0);
+            if (i == 0)
+              cairo_move_to (cr, x0, y0);
+            else
+              cairo_line_to (cr, x0, y0);
+          }
+        cairo_close_path (cr);
+        break;
+      case FL_SHAPE_POINT:
+      default:
+        fl_image_canvas_image_to_widget (self, shape->x, shape->y, &x0, &y0);
+        cairo_new_sub_path (cr);
+        cairo_arc (cr, x0, y0, 4.75, 0, 2 * G_PI);
+        break;
+    }
+}
+
+static void
+free_surface_bytes (gpointer data)
+{
+  cairo_surface_destroy (data);
+}
+
 /* Renders the shapes of an image area around the view into a texture at
- * the current zoom. Returns the number of shapes in it. */
+ * the current zoom, with cairo on the CPU: thousands of thin outlines cost
+ * far less there than as render nodes on a software GL. Shapes of a label
+ * share one path and one stroke. Returns the number of shapes drawn. */
 static guint
 render_shapes (FlImageCanvas *self, int width, int height)
 {
-  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GHashTable) by_label =
+    g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  static const char *const no_label = "";
   double saved_x = self->origin_x, saved_y = self->origin_y;
   double x0, y0, x1, y1, w, h, margin;
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  GHashTableIter iter;
+  gpointer key, value;
+  g_autoptr (GBytes) bytes = NULL;
   guint drawn = 0;
   int tw, th;
 
@@ -815,29 +865,73 @@ render_shapes (FlImageCanvas *self, int width, int height)
   y1 = MIN (y1 + h * 0.75, self->image_height + margin);
   tw = (int) ceil ((x1 - x0) * self->zoom);
   th = (int) ceil ((y1 - y0) * self->zoom);
-  if (native == NULL || tw <= 0 || th <= 0 || tw * scale > 4096 || th * scale > 4096)
+  if (tw <= 0 || th <= 0 || tw * scale > 4096 || th * scale > 4096)
     return 0;
 
-  /* Rendered at device pixels, so HiDPI screens get sharp lines. */
-  gtk_snapshot_scale (snapshot, scale, scale);
   self->origin_x = x0;
   self->origin_y = y0;
   for (guint i = 0; i < fl_image_document_get_n_shapes (self->document); i++)
     {
       const FlShape *shape = fl_image_document_get_shape (self->document, i);
+      const char *label = shape->label != NULL ? shape->label : no_label;
+      GPtrArray *list;
 
       if (g_hash_table_contains (self->drag_ids, shape->id) || !shape_visible (self, shape, tw, th))
         continue;
-      snapshot_shape (self, snapshot, shape, g_hash_table_contains (self->selection, shape->id));
+      list = g_hash_table_lookup (by_label, label);
+      if (list == NULL)
+        g_hash_table_insert (by_label, (gpointer) label, list = g_ptr_array_new ());
+      g_ptr_array_add (list, (gpointer) shape);
       drawn++;
     }
+
+  /* Rendered at device pixels, so HiDPI screens get sharp lines. */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, tw * scale, th * scale);
+  cr = cairo_create (surface);
+  cairo_scale (cr, scale, scale);
+  cairo_set_line_width (cr, 2);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
+  g_hash_table_iter_init (&iter, by_label);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GPtrArray *list = value;
+      GdkRGBA color = shape_color (self, g_ptr_array_index (list, 0), 1.0);
+      gboolean points = FALSE;
+
+      cairo_new_path (cr);
+      for (guint i = 0; i < list->len; i++)
+        {
+          const FlShape *shape = g_ptr_array_index (list, i);
+
+          if (shape->kind == FL_SHAPE_POINT)
+            points = TRUE;
+          else
+            trace_shape (self, cr, shape);
+        }
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_stroke (cr);
+      if (!points)
+        continue;
+      for (guint i = 0; i < list->len; i++)
+        if (((const FlShape *) g_ptr_array_index (list, i))->kind == FL_SHAPE_POINT)
+          trace_shape (self, cr, g_ptr_array_index (list, i));
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+      cairo_set_line_width (cr, 2);
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
   self->origin_x = saved_x;
   self->origin_y = saved_y;
 
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node != NULL)
-    self->shapes_texture = gsk_renderer_render_texture (
-      gtk_native_get_renderer (native), node, &GRAPHENE_RECT_INIT (0, 0, tw * scale, th * scale));
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * th * scale,
+                                      free_surface_bytes, surface);
+  self->shapes_texture = gdk_memory_texture_new (tw * scale, th * scale, GDK_MEMORY_DEFAULT, bytes,
+                                                 cairo_image_surface_get_stride (surface));
   self->shapes_area = GRAPHENE_RECT_INIT (x0, y0, tw / self->zoom, th / self->zoom);
   self->shapes_zoom = self->zoom;
   self->shapes_texture_version = self->shapes_version;
@@ -912,6 +1006,27 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
                                &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
 }
 
+/* Selected shapes are drawn over the cached layer every frame, with their
+ * handles and label, so selecting needs no new layer. */
+static void
+snapshot_selection (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->document == NULL || !self->shapes_visible)
+    return;
+  g_hash_table_iter_init (&iter, self->selection);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const FlShape *shape = fl_image_document_lookup (self->document, key);
+
+      if (shape != NULL && !g_hash_table_contains (self->drag_ids, shape->id) &&
+          shape_visible (self, shape, width, height))
+        snapshot_shape (self, snapshot, shape, TRUE);
+    }
+}
+
 static void
 fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -927,6 +1042,7 @@ fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                              &GRAPHENE_RECT_INIT (0, 0, width, height));
   snapshot_image (self, snapshot, width, height);
   snapshot_shapes (self, snapshot, width, height);
+  snapshot_selection (self, snapshot, width, height);
   for (guint i = 0; i < self->drag_shapes->len; i++)
     snapshot_shape (self, snapshot, g_ptr_array_index (self->drag_shapes, i), TRUE);
   snapshot_draft (self, snapshot);
