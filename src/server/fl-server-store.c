@@ -22,7 +22,7 @@ struct _FlServerStore
   char *data_dir;
   char *blob_dir;
   sqlite3 *db;
-  GHashTable *statements; /* SQL text -> sqlite3_stmt */
+  GHashTable *statements; /* SQL literal -> sqlite3_stmt */
   GHashTable *users;      /* token hash -> FlServerUser, while no other process wrote */
   gint64 data_version;
 };
@@ -347,7 +347,8 @@ statement_free (gpointer stmt)
 static void
 fl_server_store_init (FlServerStore *self)
 {
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, statement_free);
+  /* Keyed by the SQL literal's address: hashing the text on every call costs more. */
+  self->statements = g_hash_table_new_full (NULL, NULL, NULL, statement_free);
   self->users =
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) fl_server_user_free);
 }
