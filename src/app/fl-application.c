@@ -90,8 +90,8 @@ fl_application_local_command_line (GApplication *app, char ***arguments, int *ex
       g_autoptr (FlClient) probe = NULL;
       g_autoptr (GError) url_error = NULL;
 
-      /* The token only decides nothing here; a throwaway one lets the URL
-       * and the TLS rule be checked before any window opens. */
+      /* Checks the address and the TLS rule before any window opens; the
+       * token is not sent anywhere yet. */
       probe = fl_client_new (server, env_token != NULL && *env_token != '\0' ? env_token : "-",
                              g_settings_get_boolean (settings, "allow-insecure-http"), &url_error);
       if (probe == NULL)
@@ -100,7 +100,7 @@ fl_application_local_command_line (GApplication *app, char ***arguments, int *ex
           *exit_status = FL_EXIT_USAGE;
           return TRUE;
         }
-      self->server_url = g_steal_pointer (&server);
+      self->server_url = g_strdup (fl_client_get_base_url (probe));
       if (env_token != NULL && *env_token != '\0')
         self->token = g_strdup (env_token);
       /* A scripted connection is its own instance; it must not be handed to
