@@ -1006,6 +1006,35 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
                                &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
 }
 
+/* A darker backdrop shows where the image ends; only around the image, as
+ * blending over the whole canvas is a cost of its own on a software GL. */
+static void
+snapshot_backdrop (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height)
+{
+  const GdkRGBA shade = { 0, 0, 0, 0.08 };
+  double x0, y0, x1, y1;
+
+  if (self->drawn_level < 0)
+    {
+      gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      return;
+    }
+  fl_image_canvas_image_to_widget (self, 0, 0, &x0, &y0);
+  fl_image_canvas_image_to_widget (self, self->image_width, self->image_height, &x1, &y1);
+  x0 = CLAMP (round (x0), 0, width);
+  y0 = CLAMP (round (y0), 0, height);
+  x1 = CLAMP (round (x1), 0, width);
+  y1 = CLAMP (round (y1), 0, height);
+  if (y0 > 0)
+    gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (0, 0, width, y0));
+  if (y1 < height)
+    gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (0, y1, width, height - y1));
+  if (x0 > 0)
+    gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (0, y0, x0, y1 - y0));
+  if (x1 < width)
+    gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (x1, y0, width - x1, y1 - y0));
+}
+
 /* Selected shapes are drawn over the cached layer every frame, with their
  * handles and label, so selecting needs no new layer. */
 static void
@@ -1037,9 +1066,7 @@ fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   self->frame++;
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  /* A darker backdrop shows where the image ends. */
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA){ 0, 0, 0, 0.08 },
-                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+  snapshot_backdrop (self, snapshot, width, height);
   snapshot_image (self, snapshot, width, height);
   snapshot_shapes (self, snapshot, width, height);
   snapshot_selection (self, snapshot, width, height);
