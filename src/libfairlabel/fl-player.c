@@ -112,9 +112,21 @@ fl_player_query_position_ms (FlPlayer *self)
 static void
 do_seek (FlPlayer *self, gint64 position_ms)
 {
-  if (!gst_element_seek (self->playbin, self->speed, GST_FORMAT_TIME,
-                         GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET,
-                         position_ms * GST_MSECOND, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE))
+  GstSeekFlags flags = GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE;
+  GstSeekType stop_type = GST_SEEK_TYPE_NONE;
+  GstClockTime stop = GST_CLOCK_TIME_NONE;
+
+  /* A loop is a segment seek: playback stops exactly at its end and SEGMENT_DONE brings it
+   * back, with no timer watching the position. */
+  if (self->loop_end_ms > self->loop_start_ms && position_ms >= self->loop_start_ms &&
+      position_ms < self->loop_end_ms)
+    {
+      flags |= GST_SEEK_FLAG_SEGMENT;
+      stop_type = GST_SEEK_TYPE_SET;
+      stop = self->loop_end_ms * GST_MSECOND;
+    }
+  if (!gst_element_seek (self->playbin, self->speed, GST_FORMAT_TIME, flags, GST_SEEK_TYPE_SET,
+                         position_ms * GST_MSECOND, stop_type, stop))
     g_debug ("Seek to %" G_GINT64_FORMAT " ms was refused", position_ms);
 }
 
@@ -128,14 +140,7 @@ static gboolean
 on_position_timer (gpointer user_data)
 {
   FlPlayer *self = user_data;
-  gint64 position = fl_player_query_position_ms (self);
-
-  if (self->loop_end_ms > self->loop_start_ms && position >= self->loop_end_ms)
-    {
-      position = self->loop_start_ms;
-      do_seek (self, position);
-    }
-  set_position (self, position);
+  set_position (self, fl_player_query_position_ms (self));
   return G_SOURCE_CONTINUE;
 }
 
@@ -236,6 +241,17 @@ on_bus_message (GstBus *bus, GstMessage *msg, gpointer user_data)
       case GST_MESSAGE_ELEMENT:
         if (gst_is_missing_plugin_message (msg) && self->missing_plugin == NULL)
           self->missing_plugin = gst_missing_plugin_message_get_description (msg);
+        break;
+
+      case GST_MESSAGE_SEGMENT_DONE:
+        if (self->loop_end_ms > self->loop_start_ms &&
+            !gst_element_seek (self->playbin, self->speed, GST_FORMAT_TIME,
+                               GST_SEEK_FLAG_SEGMENT | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET,
+                               self->loop_start_ms * GST_MSECOND, GST_SEEK_TYPE_SET,
+                               self->loop_end_ms * GST_MSECOND))
+          g_debug ("Looping back was refused");
+        else if (self->loop_end_ms <= self->loop_start_ms)
+          do_seek (self, fl_player_query_position_ms (self));
         break;
 
       case GST_MESSAGE_EOS:
@@ -723,6 +739,15 @@ fl_player_set_loop (FlPlayer *self, gint64 start_ms, gint64 end_ms)
 
   self->loop_start_ms = start_ms;
   self->loop_end_ms = end_ms;
+  if (self->ready)
+    {
+      gint64 position = fl_player_query_position_ms (self);
+
+      if (position < start_ms || position >= end_ms)
+        position = start_ms;
+      set_position (self, position);
+      do_seek (self, position);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOOPING]);
 }
 
@@ -735,6 +760,9 @@ fl_player_clear_loop (FlPlayer *self)
     return;
   self->loop_start_ms = -1;
   self->loop_end_ms = -1;
+  /* A seek without an end lets playback run on past the old loop. */
+  if (self->ready)
+    do_seek (self, fl_player_query_position_ms (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOOPING]);
 }
 
