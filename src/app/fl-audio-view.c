@@ -55,6 +55,15 @@ enum
 
 static guint signals[N_SIGNALS];
 
+enum
+{
+  PROP_0,
+  PROP_PLAYING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* Rebindable keys: each GSettings key lists accelerators, so pedals and media keys can be used. */
 static const struct
 {
@@ -133,6 +142,7 @@ update_play_button (FlAudioView *self)
 {
   gboolean playing = self->player != NULL && fl_player_get_playing (self->player);
 
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
   gtk_button_set_icon_name (self->play_button, playing ? "media-playback-pause-symbolic"
                                                        : "media-playback-start-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), playing ? _ ("Pause") : _ ("Play"));
@@ -524,9 +534,13 @@ reset (FlAudioView *self)
   g_clear_object (&self->cancellable);
   if (self->player != NULL)
     {
+      gboolean was_playing = fl_player_get_playing (self->player);
+
       g_signal_handlers_disconnect_by_data (self->player, self);
       fl_player_close (self->player);
       g_clear_object (&self->player);
+      if (was_playing)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
     }
   if (self->waveform != NULL)
     g_signal_handlers_disconnect_by_data (self->waveform, self);
@@ -568,6 +582,21 @@ fl_audio_view_finalize (GObject *object)
 }
 
 static void
+fl_audio_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FlAudioView *self = FL_AUDIO_VIEW (object);
+
+  switch (prop_id)
+    {
+      case PROP_PLAYING:
+        g_value_set_boolean (value, self->player != NULL && fl_player_get_playing (self->player));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 fl_audio_view_class_init (FlAudioViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -575,6 +604,13 @@ fl_audio_view_class_init (FlAudioViewClass *klass)
 
   object_class->dispose = fl_audio_view_dispose;
   object_class->finalize = fl_audio_view_finalize;
+  object_class->get_property = fl_audio_view_get_property;
+
+  /* Whether audio plays: the earnings clock does not count the worker idle meanwhile. */
+  properties[PROP_PLAYING] =
+    g_param_spec_boolean ("playing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_LOAD_FAILED] =
     g_signal_new ("load-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

@@ -230,6 +230,13 @@ test_create_split_merge (Fixture *f, gconstpointer data)
   /* Playback keys work while the text keeps the focus. */
   xdotool ("windowfocus --sync %1 key ctrl+space");
   g_assert_true (fl_player_get_playing (fl_audio_view_get_player (f->view)));
+  {
+    gboolean playing = FALSE;
+
+    /* The task page keeps the worker active while audio plays. */
+    g_object_get (f->view, "playing", &playing, NULL);
+    g_assert_true (playing);
+  }
   g_assert_true (
     gtk_widget_has_focus (GTK_WIDGET (fl_transcript_editor_get_text_view (editor, 2))));
   xdotool ("windowfocus --sync %1 key ctrl+space");
