@@ -1169,6 +1169,120 @@ fl_server_store_find_project (FlServerStore *self, const char *id_or_title, GErr
 }
 
 static gboolean
+is_number (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         (json_node_get_value_type (node) == G_TYPE_DOUBLE ||
+          json_node_get_value_type (node) == G_TYPE_INT64);
+}
+
+static gboolean
+numbers_present (JsonObject *object, const char *const *members)
+{
+  for (guint i = 0; members[i] != NULL; i++)
+    if (!is_number (json_object_get_member (object, members[i])))
+      return FALSE;
+  return TRUE;
+}
+
+/* The shared result contract: each shape has a known type, its coordinates are numbers. */
+static gboolean
+validate_image_result (JsonObject *object, const char *what, GError **error)
+{
+  static const char *const box[] = { "x", "y", "width", "height", NULL };
+  static const char *const point[] = { "x", "y", NULL };
+  JsonArray *shapes = NULL, *tags = NULL;
+
+  if (!fl_protocol_get_array (object, "shapes", FALSE, &shapes, error) ||
+      !fl_protocol_get_array (object, "tags", FALSE, &tags, error))
+    return FALSE;
+  for (guint i = 0; shapes != NULL && i < json_array_get_length (shapes); i++)
+    {
+      JsonNode *node = json_array_get_element (shapes, i);
+      JsonObject *shape;
+      const char *type, *label;
+      JsonArray *points = NULL;
+      gboolean ok;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid (error, "%s: each shape must be an object", what);
+      shape = json_node_get_object (node);
+      if (!fl_protocol_get_string (shape, "type", TRUE, &type, error) ||
+          !fl_protocol_get_string (shape, "label", FALSE, &label, error))
+        return FALSE;
+      if (strcmp (type, "box") == 0)
+        ok = numbers_present (shape, box);
+      else if (strcmp (type, "point") == 0)
+        ok = numbers_present (shape, point);
+      else if (strcmp (type, "polygon") == 0)
+        {
+          if (!fl_protocol_get_array (shape, "points", TRUE, &points, error))
+            return FALSE;
+          ok = json_array_get_length (points) >= 3;
+          for (guint k = 0; ok && k < json_array_get_length (points); k++)
+            {
+              JsonNode *pn = json_array_get_element (points, k);
+              JsonArray *pair = JSON_NODE_HOLDS_ARRAY (pn) ? json_node_get_array (pn) : NULL;
+
+              ok = pair != NULL && json_array_get_length (pair) == 2 &&
+                   is_number (json_array_get_element (pair, 0)) &&
+                   is_number (json_array_get_element (pair, 1));
+            }
+        }
+      else
+        return invalid (error, "%s: shape type must be box, polygon or point", what);
+      if (!ok)
+        {
+          g_set_error (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_INVALID_FIELD,
+                       "%s: shape %u (%s) lacks numeric coordinates", what, i + 1, type);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; tags != NULL && i < json_array_get_length (tags); i++)
+    {
+      JsonNode *tag = json_array_get_element (tags, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (tag) || json_node_get_value_type (tag) != G_TYPE_STRING)
+        return invalid (error, "%s: each tag must be a string", what);
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_audio_result (JsonObject *object, const char *what, GError **error)
+{
+  JsonArray *segments = NULL;
+  double duration = 0;
+
+  if (!fl_protocol_get_double (object, "duration", FALSE, &duration, error) ||
+      !fl_protocol_get_array (object, "segments", FALSE, &segments, error))
+    return FALSE;
+  for (guint i = 0; segments != NULL && i < json_array_get_length (segments); i++)
+    {
+      JsonNode *node = json_array_get_element (segments, i);
+      JsonObject *segment;
+      double start, end;
+      const char *text, *speaker;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid (error, "%s: each segment must be an object", what);
+      segment = json_node_get_object (node);
+      if (!fl_protocol_get_double (segment, "start", TRUE, &start, error) ||
+          !fl_protocol_get_double (segment, "end", TRUE, &end, error) ||
+          !fl_protocol_get_string (segment, "text", FALSE, &text, error) ||
+          !fl_protocol_get_string (segment, "speaker", FALSE, &speaker, error))
+        return FALSE;
+      if (start < 0 || end < start)
+        {
+          g_set_error (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_INVALID_FIELD,
+                       "%s: segment %u must have 0 <= start <= end", what, i + 1);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
 validate_result_json (JsonNode *node, const char *kind, const char *what, GError **error)
 {
   JsonObject *object;
@@ -1187,7 +1301,9 @@ validate_result_json (JsonNode *node, const char *kind, const char *what, GError
                    "Field “%s” is a %s result; this project is %s", what, result_kind, kind);
       return FALSE;
     }
-  return TRUE;
+  if (strcmp (kind, "image") == 0)
+    return validate_image_result (object, what, error);
+  return validate_audio_result (object, what, error);
 }
 
 gint64

@@ -809,6 +809,8 @@ test_admin_api_creates_projects_and_tasks (void)
   {
     const char *bad[] = {
       "{\"tasks\":[{\"assets\":[{\"sha256\":\"%s\"}],\"pre_annotation\":{\"kind\":\"image\"}}]}",
+      "{\"tasks\":[{\"assets\":[{\"sha256\":\"%s\"}],\"pre_annotation\":{\"kind\":\"audio\","
+      "\"segments\":[{\"start\":2,\"end\":1}]}}]}",
       "{\"tasks\":[{\"assets\":[{\"sha256\":\"%s0\"}]}]}",
       "{\"tasks\":[{\"assets\":[{\"sha256\":\"%s\",\"name\":\"../x.wav\"}]}]}",
       "{\"tasks\":[{\"assets\":[{\"sha256\":\"%s\"}],\"colour\":1}]}",
@@ -945,6 +947,23 @@ test_bad_worker_input_is_refused (void)
     { "unknown field", "{\"result\":" RESULT ",\"active_seconds\":3,\"paid\":true}",
       "invalid_field" },
     { "wrong kind", "{\"result\":{\"kind\":\"audio\"},\"active_seconds\":3}", "invalid_field" },
+    { "shape without type",
+      "{\"result\":{\"kind\":\"image\",\"shapes\":[{\"x\":1}]},\"active_seconds\":3}",
+      "invalid_field" },
+    { "box without size",
+      "{\"result\":{\"kind\":\"image\",\"shapes\":[{\"type\":\"box\",\"x\":1,\"y\":2}]},"
+      "\"active_seconds\":3}",
+      "invalid_field" },
+    { "polygon of two points",
+      "{\"result\":{\"kind\":\"image\",\"shapes\":[{\"type\":\"polygon\",\"points\":[[0,0],[1,"
+      "1]]}]},\"active_seconds\":3}",
+      "invalid_field" },
+    { "coordinate as string",
+      "{\"result\":{\"kind\":\"image\",\"shapes\":[{\"type\":\"point\",\"x\":\"1\",\"y\":2}]},"
+      "\"active_seconds\":3}",
+      "invalid_field" },
+    { "shapes not array", "{\"result\":{\"kind\":\"image\",\"shapes\":{}},\"active_seconds\":3}",
+      "invalid_field" },
     { "not utf-8", "{\"result\":\"\xff\xfe\"}", "malformed_json" },
   };
   g_autoptr (FlEarnings) e = NULL;
