@@ -661,6 +661,78 @@ test_labeled_street_screenshot (Fixture *f, gconstpointer data)
   g_unlink (path);
 }
 
+static void
+image_under (Fixture *f, const char *wx, const char *wy, double *x, double *y)
+{
+  double sx, sy, cx, cy;
+
+  gtk_native_get_surface_transform (GTK_NATIVE (f->window), &sx, &sy);
+  g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (f->window), GTK_WIDGET (f->canvas),
+                                                   atoi (wx) - sx, atoi (wy) - sy, &cx, &cy));
+  fl_image_canvas_widget_to_image (f->canvas, cx, cy, x, y);
+}
+
+static void
+test_zoom_and_pan (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_scene (f, "zoom.png", 1600, 1200);
+  g_autofree char *id = NULL;
+  g_autofree char *wx = NULL, *wy = NULL, *wx2 = NULL, *wy2 = NULL;
+  double fit, zoom, x0, y0, x1, y1;
+
+  load (f, path, label_config_json, NULL);
+  spin_until (image_complete, f);
+  spin (100);
+  id = window_id (f);
+  fit = fl_image_canvas_get_zoom (f->canvas);
+  g_assert_cmpfloat (fit, <, 1.0);
+
+  /* Ctrl+scroll zooms in keeping the image point under the pointer. */
+  to_window (f, 400, 300, &wx, &wy);
+  xdotool ("mousemove", "--window", id, wx, wy, "keydown", "ctrl", "click", "4", "click", "4",
+           "keyup", "ctrl", NULL);
+  zoom = fl_image_canvas_get_zoom (f->canvas);
+  g_assert_cmpfloat (zoom, >, fit * 1.3);
+  image_under (f, wx, wy, &x0, &y0);
+  g_assert_cmpfloat_with_epsilon (x0, 400, 2 / zoom + 1);
+  g_assert_cmpfloat_with_epsilon (y0, 300, 2 / zoom + 1);
+
+  /* Plain scrolling pans. */
+  xdotool ("click", "5", NULL);
+  image_under (f, wx, wy, &x1, &y1);
+  g_assert_cmpfloat (y1, >, y0 + 5);
+
+  /* Middle drag and Space + drag pan by what the pointer moved. */
+  image_under (f, wx, wy, &x0, &y0);
+  wx2 = g_strdup_printf ("%d", atoi (wx) - 100);
+  wy2 = g_strdup_printf ("%d", atoi (wy) - 50);
+  xdotool ("mousedown", "2", "sleep", "0.05", "mousemove", "--window", id, wx2, wy2, "sleep",
+           "0.05", "mouseup", "2", NULL);
+  image_under (f, wx2, wy2, &x1, &y1);
+  g_assert_cmpfloat_with_epsilon (x1, x0, 2 / zoom + 1);
+  g_assert_cmpfloat_with_epsilon (y1, y0, 2 / zoom + 1);
+  xdotool ("mousemove", "--window", id, wx, wy, NULL);
+  image_under (f, wx, wy, &x0, &y0);
+  xdotool ("keydown", "space", "mousedown", "1", "sleep", "0.05", "mousemove", "--window", id, wx2,
+           wy2, "sleep", "0.05", "mouseup", "1", "keyup", "space", NULL);
+  image_under (f, wx2, wy2, &x1, &y1);
+  g_assert_cmpfloat_with_epsilon (x1, x0, 2 / zoom + 1);
+  g_assert_cmpfloat_with_epsilon (y1, y0, 2 / zoom + 1);
+  g_assert_cmpuint (n_shapes (f), ==, 0);
+
+  /* Ctrl+1 is 1:1, + and - step, 0 fits again. */
+  key (f, "ctrl+1");
+  g_assert_cmpfloat (fl_image_canvas_get_zoom (f->canvas), ==, 1.0);
+  key (f, "plus");
+  g_assert_cmpfloat (fl_image_canvas_get_zoom (f->canvas), >, 1.0);
+  key (f, "minus");
+  key (f, "minus");
+  g_assert_cmpfloat (fl_image_canvas_get_zoom (f->canvas), <, 1.0);
+  key (f, "0");
+  g_assert_cmpfloat_with_epsilon (fl_image_canvas_get_zoom (f->canvas), fit, 1e-9);
+  g_unlink (path);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -683,6 +755,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_preannotation_clamped_with_visible_warning, fixture_tear_down);
   g_test_add ("/image/view/labeled-street-screenshot", Fixture, NULL, fixture_set_up,
               test_labeled_street_screenshot, fixture_tear_down);
+  g_test_add ("/image/view/zoom-at-pointer-and-pan", Fixture, NULL, fixture_set_up,
+              test_zoom_and_pan, fixture_tear_down);
   g_test_add ("/image/view/copy-previous-paste-hide", Fixture, NULL, fixture_set_up,
               test_copy_previous_and_paste, fixture_tear_down);
   return g_test_run ();
