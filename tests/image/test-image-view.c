@@ -355,7 +355,7 @@ find_widget (GtkWidget *root, GType type, const char *text)
             : GTK_IS_ENTRY (child)      ? gtk_entry_get_placeholder_text (GTK_ENTRY (child))
                                         : NULL;
 
-          if (g_strcmp0 (label, text) == 0)
+          if (text == NULL || g_strcmp0 (label, text) == 0)
             return child;
         }
       found = find_widget (child, type, text);
@@ -609,6 +609,21 @@ test_copy_previous_and_paste (Fixture *f, gconstpointer data)
 
   load (f, path, label_config_json, NULL);
   spin_until (image_complete, f);
+
+  /* The label search: "/" focuses it, Enter takes the first match. */
+  {
+    GtkWidget *search = find_widget (GTK_WIDGET (f->view), GTK_TYPE_SEARCH_ENTRY, NULL);
+
+    g_assert_nonnull (search);
+    g_assert_cmpstr (fl_image_canvas_get_current_label (f->canvas), ==, "car");
+    key (f, "slash");
+    g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), search));
+    xdotool ("type", "buil", NULL);
+    key (f, "Return");
+    g_assert_cmpstr (fl_image_canvas_get_current_label (f->canvas), ==, "building");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "");
+  }
+
   fl_image_view_set_previous_result (f->view, previous);
   gtk_widget_activate_action (GTK_WIDGET (f->view), "image.copy-previous", NULL);
   g_assert_cmpuint (n_shapes (f), ==, 2);
@@ -757,7 +772,7 @@ main (int argc, char *argv[])
               test_labeled_street_screenshot, fixture_tear_down);
   g_test_add ("/image/view/zoom-at-pointer-and-pan", Fixture, NULL, fixture_set_up,
               test_zoom_and_pan, fixture_tear_down);
-  g_test_add ("/image/view/copy-previous-paste-hide", Fixture, NULL, fixture_set_up,
+  g_test_add ("/image/view/label-search-copy-previous-paste-hide", Fixture, NULL, fixture_set_up,
               test_copy_previous_and_paste, fixture_tear_down);
   return g_test_run ();
 }
