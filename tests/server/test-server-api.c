@@ -275,6 +275,36 @@ test_accept_gives_lease_task_and_assets (void)
 }
 
 static void
+test_several_assignments_per_task_one_at_a_time (void)
+{
+  g_autoptr (FlTestServer) server = demo_server (1, "\"assignments_per_task\":2");
+  g_autofree char *bob = fl_test_server_add_user (server, "bob", "worker");
+  g_autofree char *cat = fl_test_server_add_user (server, "cat", "worker");
+  g_autoptr (FlAssignment) first = accept_task (server, server->worker_token);
+  g_autoptr (FlAssignment) second = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  guint status;
+
+  /* Held by one active assignment: nobody else gets it meanwhile. */
+  node = fl_test_call (server, "POST", "/api/v1/projects/1/accept", bob, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 409);
+  g_assert_cmpuint (submit (server, server->worker_token, first->id, 5, "a", NULL), ==, 200);
+  /* The same worker never gets the same task twice. */
+  g_clear_pointer (&node, json_node_unref);
+  node = fl_test_call (server, "POST", "/api/v1/projects/1/accept", server->worker_token, NULL,
+                       NULL, &status);
+  g_assert_cmpuint (status, ==, 409);
+  second = accept_task (server, bob);
+  g_assert_cmpint (second->task->id, ==, first->task->id);
+  g_assert_cmpuint (submit (server, bob, second->id, 5, "b", NULL), ==, 200);
+  /* Two submissions: the task is done. */
+  g_clear_pointer (&node, json_node_unref);
+  node = fl_test_call (server, "POST", "/api/v1/projects/1/accept", cat, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 409);
+  g_assert_cmpstr (fl_test_error_code (node), ==, "no_tasks");
+}
+
+static void
 test_heartbeat_extends_lease_and_records_time (void)
 {
   g_autoptr (FlTestServer) server = demo_server (1, "\"lease_seconds\":3");
@@ -1254,6 +1284,8 @@ main (int argc, char *argv[])
                    test_offers_show_pay_estimate_and_source);
   g_test_add_func ("/server/accept/gives-lease-task-and-assets",
                    test_accept_gives_lease_task_and_assets);
+  g_test_add_func ("/server/accept/several-per-task-one-at-a-time",
+                   test_several_assignments_per_task_one_at_a_time);
   g_test_add_func ("/server/heartbeat/extends-lease-and-records-time",
                    test_heartbeat_extends_lease_and_records_time);
   g_test_add_func ("/server/submit/idempotent-on-key", test_submit_is_idempotent_on_key);
