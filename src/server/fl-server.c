@@ -754,7 +754,7 @@ handle_api (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
       respond_error (msg, FL_PROTOCOL_ERROR_NOT_FOUND, "No such call");
       return;
     }
-  g_bytes_unref (request_bytes (msg));
+  /* Chunked bodies have no Content-Length to refuse early; their size is checked here. */
   size = (gsize) soup_server_message_get_request_body (msg)->length;
   if (size > FL_PROTOCOL_MAX_BODY_BYTES)
     {
