@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/prctl.h>
@@ -442,6 +441,24 @@ count_lost (Bench *b, guint *stored)
   return lost;
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -527,12 +544,6 @@ main (int argc, char *argv[])
           throughput, rps, p50 / 1000.0, p99 / 1000.0, b->double_assignments, lost, b->errors,
           N_WORKERS, raw_rate, met ? "true" : "false");
 
-  {
-    g_autofree char *quoted = g_shell_quote (b->root);
-    g_autofree char *cmd = g_strdup_printf ("rm -rf %s", quoted);
-    int ignored = system (cmd);
-
-    (void) ignored;
-  }
+  remove_tree (b->root);
   return 0;
 }
