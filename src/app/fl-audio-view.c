@@ -21,6 +21,7 @@ struct _FlAudioView
   GtkButton *speed_button;
   GtkToggleButton *loop_button;
   GtkLabel *status_label;
+  GtkScaleButton *volume_button;
   GtkWidget *segments_button;
   FlWaveformView *waveform_view;
   GtkScrollbar *scrollbar;
@@ -265,6 +266,13 @@ on_segment_focused (FlAudioView *self, int index)
       self->loop_index = index;
       fl_player_set_loop (self->player, seg->start_ms, seg->end_ms);
     }
+}
+
+static void
+on_volume_changed (FlAudioView *self, double value)
+{
+  if (self->player != NULL)
+    fl_player_set_volume (self->player, value);
 }
 
 static void
@@ -628,6 +636,7 @@ fl_audio_view_class_init (FlAudioViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlAudioView, speed_button);
   gtk_widget_class_bind_template_child (widget_class, FlAudioView, loop_button);
   gtk_widget_class_bind_template_child (widget_class, FlAudioView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, FlAudioView, volume_button);
   gtk_widget_class_bind_template_child (widget_class, FlAudioView, segments_button);
   gtk_widget_class_bind_template_child (widget_class, FlAudioView, waveform_view);
   gtk_widget_class_bind_template_child (widget_class, FlAudioView, scrollbar);
@@ -640,6 +649,7 @@ fl_audio_view_class_init (FlAudioViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_segment_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_segment_focused);
   gtk_widget_class_bind_template_callback (widget_class, on_seek_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_volume_changed);
 
   gtk_widget_class_install_action (widget_class, "audio.play-pause", NULL, play_pause_action);
   gtk_widget_class_install_action (widget_class, "audio.skip-back", NULL, skip_action);
@@ -783,6 +793,7 @@ fl_audio_view_load (FlAudioView *self, GFile *asset, JsonObject *label_config,
 
   self->player = fl_player_new (self->audio_sink);
   apply_playback_settings (self);
+  fl_player_set_volume (self->player, gtk_scale_button_get_value (self->volume_button));
   g_signal_connect_swapped (self->player, "notify::duration-ms", G_CALLBACK (on_player_duration),
                             self);
   g_signal_connect_swapped (self->player, "notify::position-ms", G_CALLBACK (update_position_label),

@@ -168,6 +168,7 @@ typedef struct
   gint64 first_us;
   gint64 last_us;
   gint64 heard_crossings;
+  gint16 peak;
 } Pitch;
 
 static GstFlowReturn
@@ -190,6 +191,7 @@ on_output_sample (GstAppSink *sink, gpointer user_data)
     {
       gint16 v = ((const gint16 *) map.data)[i];
 
+      p->peak = MAX (p->peak, ABS (v));
       if ((p->last < 0 && v >= 0) || (p->last >= 0 && v < 0))
         p->crossings++;
       p->last = v;
@@ -245,6 +247,48 @@ test_speed_keeps_pitch (void)
       g_assert_cmpfloat (hz, >, 400);
       g_assert_cmpfloat (hz, <, 480);
       g_mutex_clear (&pitch.lock);
+    }
+}
+
+/* Half volume halves the samples that reach the output. */
+static void
+test_volume (void)
+{
+  const double volumes[] = { 1.0, 0.5 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (volumes); i++)
+    {
+      GstElement *sink = gst_element_factory_make ("appsink", NULL);
+      g_autoptr (GstCaps) caps =
+        gst_caps_from_string ("audio/x-raw,format=S16LE,channels=1,rate=16000");
+      GstAppSinkCallbacks callbacks = { NULL, NULL, on_output_sample };
+      g_autoptr (FlPlayer) player = NULL;
+      g_autoptr (GFile) file = g_file_new_for_path (tone_path);
+      Pitch out = { 0 };
+
+      g_mutex_init (&out.lock);
+      g_object_set (sink, "caps", caps, "sync", TRUE, NULL);
+      gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, &out, NULL);
+      player = fl_player_new (sink);
+      fl_player_open (player, file);
+      g_assert_true (fl_test_wait_until (is_ready, player, 20000));
+      fl_player_set_volume (player, volumes[i]);
+      g_assert_cmpfloat (fl_player_get_volume (player), ==, volumes[i]);
+      fl_player_play (player);
+      /* Buffers already past the volume stage when it changed keep the old level. */
+      fl_test_sleep_in_loop (400);
+      g_mutex_lock (&out.lock);
+      out.peak = 0;
+      g_mutex_unlock (&out.lock);
+      fl_test_sleep_in_loop (400);
+      fl_player_pause (player);
+      fl_player_close (player);
+      g_mutex_lock (&out.lock);
+      g_test_message ("volume %.1f: peak %d", volumes[i], out.peak);
+      /* The tone is at half scale. */
+      g_assert_cmpint (ABS (out.peak - (int) (16384 * volumes[i])), <, 400);
+      g_mutex_unlock (&out.lock);
+      g_mutex_clear (&out.lock);
     }
 }
 
@@ -406,6 +450,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/audio/player/playback-advances-in-real-time", test_playback_advances);
   g_test_add_func ("/audio/player/speed-change-keeps-position", test_speed_keeps_position);
   g_test_add_func ("/audio/player/speed-change-keeps-pitch", test_speed_keeps_pitch);
+  g_test_add_func ("/audio/player/volume-scales-the-output", test_volume);
   g_test_add_func ("/audio/player/rewind-on-pause", test_rewind_on_pause);
   g_test_add_func ("/audio/player/skip-back-and-forward", test_skip);
   g_test_add_func ("/audio/player/loop-segment", test_loop);
