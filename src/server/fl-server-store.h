@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 #define FL_TYPE_SERVER_STORE (fl_server_store_get_type ())
 G_DECLARE_FINAL_TYPE (FlServerStore, fl_server_store, FL, SERVER_STORE, GObject)
 
-#define FL_SERVER_STORE_SCHEMA_VERSION 1
+#define FL_SERVER_STORE_SCHEMA_VERSION 2
 
 typedef enum
 {
@@ -135,8 +135,6 @@ JsonNode *fl_server_store_reject (FlServerStore *self, gint64 assignment_id, gin
                                   const char *reason, gint64 now, GError **error);
 guint fl_server_store_expire_leases (FlServerStore *self, gint64 now, GError **error);
 guint fl_server_store_auto_approve (FlServerStore *self, gint64 now, GError **error);
-/* Seconds until the next submission is due for auto-approval; -1 if none. */
-gint64 fl_server_store_next_auto_approve (FlServerStore *self, gint64 now);
 JsonNode *fl_server_store_payout (FlServerStore *self, gint64 worker_id /* 0: everyone */,
                                   gint64 now, GError **error);
 JsonNode *fl_server_store_fairness (FlServerStore *self, GError **error);

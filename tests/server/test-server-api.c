@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "fl-protocol.h"
@@ -1153,6 +1154,24 @@ test_corrupt_database_stops_start_up (void)
 }
 
 static void
+test_newer_schema_stops_start_up (void)
+{
+  g_autoptr (FlTestServer) server = fl_test_server_new ();
+  g_autofree char *db_path = g_build_filename (server->data_dir, "fairlabel.db", NULL);
+  g_autofree char *err = NULL;
+  sqlite3 *db = NULL;
+  int exit_status;
+
+  g_free (fl_test_server_add_user (server, "zoe", "worker"));
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_free (fl_test_server_cli (server, &exit_status, &err, "user", "list", NULL));
+  g_assert_cmpint (exit_status, !=, 0);
+  g_assert_nonnull (strstr (err, "schema version 99"));
+}
+
+static void
 test_export_writes_approved_results (void)
 {
   g_autoptr (FlTestServer) server = demo_server (2, NULL);
@@ -1278,6 +1297,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/server/start/corrupt-database-stops-start-up",
                    test_corrupt_database_stops_start_up);
   g_test_add_func ("/server/start/sigterm-shuts-down-cleanly", test_sigterm_shuts_down_cleanly);
+  g_test_add_func ("/server/start/newer-schema-stops-start-up", test_newer_schema_stops_start_up);
   g_test_add_func ("/server/users/unknown-revoked-missing-token-401",
                    test_tokens_unknown_revoked_missing_get_401);
   g_test_add_func ("/server/offers/show-pay-estimate-and-source",
