@@ -1078,14 +1078,15 @@ fl_server_store_create_project (FlServerStore *self, const FlProjectSpec *spec, 
 }
 
 static FlProjectSpec *
-project_from_row (sqlite3_stmt *s, int first)
+project_from_row (sqlite3_stmt *s, int first, gboolean with_config)
 {
   FlProjectSpec *spec = g_new0 (FlProjectSpec, 1);
 
   spec->kind = g_strdup (col_text (s, first));
   spec->title = g_strdup (col_text (s, first + 1));
   spec->instructions = g_strdup (col_text (s, first + 2));
-  spec->label_config = text_to_object (col_text (s, first + 3));
+  /* Parsing the label config costs; only callers that send or export it ask for it. */
+  spec->label_config = with_config ? text_to_object (col_text (s, first + 3)) : NULL;
   if (spec->label_config == NULL)
     spec->label_config = json_object_new ();
   money_set (&spec->reward, sqlite3_column_int64 (s, first + 4), col_text (s, first + 5));
@@ -1116,7 +1117,7 @@ fl_server_store_get_project (FlServerStore *self, gint64 project_id, GError **er
                    "No project %" G_GINT64_FORMAT, project_id);
       return NULL;
     }
-  spec = project_from_row (s, 0);
+  spec = project_from_row (s, 0, TRUE);
   sqlite3_reset (s);
   return spec;
 }
@@ -1135,7 +1136,7 @@ fl_server_store_list_projects (FlServerStore *self, GError **error)
 
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
-      g_autoptr (FlProjectSpec) spec = project_from_row (s, 1);
+      g_autoptr (FlProjectSpec) spec = project_from_row (s, 1, TRUE);
       JsonNode *p = fl_project_spec_to_json (spec, sqlite3_column_int64 (s, 0));
 
       json_object_set_int_member (json_node_get_object (p), "tasks", sqlite3_column_int64 (s, 11));
@@ -1451,7 +1452,7 @@ fl_server_store_offers (FlServerStore *self, gint64 worker_id, gint64 now, GErro
 
       if (left <= 0)
         continue;
-      spec = project_from_row (s, 1);
+      spec = project_from_row (s, 1, FALSE);
       offer = g_new0 (FlOffer, 1);
       offer->project_id = sqlite3_column_int64 (s, 0);
       offer->kind = g_steal_pointer (&spec->kind);
@@ -1576,7 +1577,7 @@ load_assignment (FlServerStore *self, gint64 assignment_id, gint64 worker_id, gb
   a->accepted_at = sqlite3_column_int64 (s, 3);
   a->deadline = sqlite3_column_int64 (s, 4);
   a->active_seconds = sqlite3_column_int64 (s, 5);
-  spec = project_from_row (s, 6);
+  spec = project_from_row (s, 6, with_task);
   sqlite3_reset (s);
 
   a->kind = g_steal_pointer (&spec->kind);
@@ -1618,16 +1619,25 @@ FlAssignment *
 fl_server_store_accept (FlServerStore *self, gint64 worker_id, gint64 project_id, gint64 now,
                         GError **error)
 {
-  g_autoptr (FlProjectSpec) project = NULL;
   sqlite3_stmt *s;
   gboolean row;
-  gint64 task_id, assignment_id;
+  gint64 task_id, assignment_id, lease_seconds;
 
   g_return_val_if_fail (FL_IS_SERVER_STORE (self), NULL);
 
-  project = fl_server_store_get_project (self, project_id, error);
-  if (project == NULL)
+  s = q (self, "SELECT lease_seconds FROM projects WHERE id = ?");
+  sqlite3_bind_int64 (s, 1, project_id);
+  if (!step_row (self, s, &row, error))
     return NULL;
+  if (!row)
+    {
+      g_set_error (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_NOT_FOUND,
+                   "No project %" G_GINT64_FORMAT, project_id);
+      return NULL;
+    }
+  lease_seconds = sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+
   s = q (self, "SELECT t.id FROM tasks t WHERE t.project_id = ? AND t.held = 0 AND t.open = 1 "
                "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND "
                "a.worker_id = ?) ORDER BY t.id LIMIT 1");
@@ -1654,7 +1664,7 @@ fl_server_store_accept (FlServerStore *self, gint64 worker_id, gint64 project_id
   sqlite3_bind_int64 (s, 2, project_id);
   sqlite3_bind_int64 (s, 3, worker_id);
   sqlite3_bind_int64 (s, 4, now);
-  sqlite3_bind_int64 (s, 5, now + project->lease_seconds);
+  sqlite3_bind_int64 (s, 5, now + lease_seconds);
   if (!run (self, s, error))
     return NULL;
   assignment_id = sqlite3_last_insert_rowid (self->db);
@@ -1831,9 +1841,16 @@ fl_server_store_submit (FlServerStore *self, gint64 worker_id, gint64 assignment
   sqlite3_bind_int64 (s, 8, now);
   if (!run (self, s, error))
     return NULL;
-  entry = load_entry (self, sqlite3_last_insert_rowid (self->db), error);
-  if (entry == NULL)
-    return NULL;
+  entry = g_new0 (FlEarningsEntry, 1);
+  entry->id = sqlite3_last_insert_rowid (self->db);
+  entry->assignment_id = assignment_id;
+  entry->project_id = a->project_id;
+  entry->project_title = g_strdup (a->title);
+  entry->kind = FL_LEDGER_KIND_REWARD;
+  entry->state = FL_LEDGER_STATE_PENDING;
+  entry->amount = a->reward;
+  entry->active_seconds = a->active_seconds;
+  entry->created_at = entry->updated_at = now;
 
   a->state = FL_ASSIGNMENT_STATE_SUBMITTED;
   a->seconds_left = 0;
