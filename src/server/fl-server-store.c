@@ -593,17 +593,13 @@ fl_server_store_get_data_dir (FlServerStore *self)
   return self->data_dir;
 }
 
-gboolean
-fl_server_store_begin (FlServerStore *self, GError **error)
+/* Another connection (the command line) wrote: users may have been revoked. */
+static void
+forget_users_after_other_writes (FlServerStore *self)
 {
   sqlite3_stmt *s;
   gint64 version = 0;
 
-  g_return_val_if_fail (FL_IS_SERVER_STORE (self), FALSE);
-
-  if (!run (self, q (self, "BEGIN IMMEDIATE"), error))
-    return FALSE;
-  /* Another process (the command line) wrote: users may have been revoked. */
   s = q (self, "PRAGMA data_version");
   if (sqlite3_step (s) == SQLITE_ROW)
     version = sqlite3_column_int64 (s, 0);
@@ -613,6 +609,27 @@ fl_server_store_begin (FlServerStore *self, GError **error)
       g_hash_table_remove_all (self->users);
       self->data_version = version;
     }
+}
+
+gboolean
+fl_server_store_begin (FlServerStore *self, GError **error)
+{
+  g_return_val_if_fail (FL_IS_SERVER_STORE (self), FALSE);
+
+  if (!run (self, q (self, "BEGIN IMMEDIATE"), error))
+    return FALSE;
+  forget_users_after_other_writes (self);
+  return TRUE;
+}
+
+gboolean
+fl_server_store_begin_read (FlServerStore *self, GError **error)
+{
+  g_return_val_if_fail (FL_IS_SERVER_STORE (self), FALSE);
+
+  if (!run (self, q (self, "BEGIN DEFERRED"), error))
+    return FALSE;
+  forget_users_after_other_writes (self);
   return TRUE;
 }
 

@@ -69,6 +69,8 @@ FlServerStore *fl_server_store_open (const char *data_dir, GError **error);
 const char *fl_server_store_get_data_dir (FlServerStore *self);
 
 gboolean fl_server_store_begin (FlServerStore *self, GError **error);
+/* A transaction that only reads, for a second store on the same folder; end it with rollback. */
+gboolean fl_server_store_begin_read (FlServerStore *self, GError **error);
 gboolean fl_server_store_commit (FlServerStore *self, GError **error);
 void fl_server_store_rollback (FlServerStore *self);
 /* Nested steps inside a transaction: one failing request undoes only its own writes. */

@@ -8,7 +8,10 @@
 #include "fl-server.h"
 #include "fl-token.h"
 
-/* Requests run on one writer thread that owns the database. Requests that
+/* Requests that write run on one writer thread that owns the database's write
+ * connection; requests that only read run on a reader thread with a second
+ * connection, so they never wait for a commit (WAL lets both work at once).
+ * Requests that write
  * arrive together share one transaction (each in its own savepoint), and all of
  * them are answered once it has committed: the server commits before it
  * answers, and pays one fsync per batch rather than per request. */
@@ -33,6 +36,7 @@ struct _Job
   SoupServerMessage *msg; /* NULL for maintenance */
   JobFunc func;
   Access access;
+  gboolean read_only;
   char *token_hash;
   FlServerUser *user;
   gint64 id;
@@ -57,6 +61,9 @@ struct _FlServer
   GMainContext *context;
   GAsyncQueue *queue;
   GThread *writer;
+  FlServerStore *read_store; /* NULL: reads go through the writer */
+  GAsyncQueue *read_queue;
+  GThread *reader;
   guint maintenance_id;
   gboolean maintenance_queued;
   gboolean stopped;
@@ -341,13 +348,46 @@ writer_thread (gpointer data)
   return NULL;
 }
 
+/* Reads see the last commit; each request gets its own short read transaction. */
+static gpointer
+reader_thread (gpointer data)
+{
+  FlServer *self = data;
+
+  for (;;)
+    {
+      Job *job = g_async_queue_pop (self->read_queue);
+      GPtrArray *batch;
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+      if (job == &stop_marker)
+        break;
+      if (fl_server_store_begin_read (self->read_store, &job->error))
+        {
+          if (authorize (self->read_store, job, &job->error))
+            job->answer = job->func (self->read_store, job, now, &job->error);
+          if (job->error != NULL)
+            g_clear_pointer (&job->answer, json_node_unref);
+          fl_server_store_rollback (self->read_store);
+        }
+      batch = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
+      g_ptr_array_add (batch, job);
+      g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, finish_batch, batch,
+                                  (GDestroyNotify) g_ptr_array_unref);
+    }
+  return NULL;
+}
+
 static void
 enqueue (FlServer *self, Job *job)
 {
   job->server = g_object_ref (self);
   if (job->msg != NULL)
     soup_server_message_pause (job->msg);
-  g_async_queue_push (self->queue, job);
+  if (job->read_only && self->reader != NULL)
+    g_async_queue_push (self->read_queue, job);
+  else
+    g_async_queue_push (self->queue, job);
 }
 
 /* Job functions: run on the writer thread inside the batch's transaction. */
@@ -774,12 +814,19 @@ handle_api (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
   if (ROUTE (is_get, 1, "info"))
     {
       job->func = run_info;
+      job->read_only = TRUE;
       job->access = ACCESS_PUBLIC;
     }
   else if (ROUTE (is_get, 1, "offers"))
-    job->func = run_offers;
+    {
+      job->func = run_offers;
+      job->read_only = TRUE;
+    }
   else if (ROUTE (is_get, 2, "me") && strcmp (parts[1], "earnings") == 0)
-    job->func = run_earnings;
+    {
+      job->func = run_earnings;
+      job->read_only = TRUE;
+    }
   else if (ROUTE (is_post, 3, "projects") && strcmp (parts[2], "accept") == 0)
     {
       if (!parse_id (parts[1], &job->id))
@@ -869,7 +916,10 @@ handle_api (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
         goto not_found;
       job->text = g_strdup (parts[1]);
       if (is_get)
-        job->func = run_get_asset;
+        {
+          job->func = run_get_asset;
+          job->read_only = TRUE;
+        }
       else
         {
           job->upload = request_bytes (msg);
@@ -881,6 +931,7 @@ handle_api (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
   else if (ROUTE (is_get, 1, "projects"))
     {
       job->func = run_list_projects;
+      job->read_only = TRUE;
       job->access = ACCESS_REVIEWER;
     }
   else if (ROUTE (is_post, 1, "projects"))
@@ -912,11 +963,13 @@ handle_api (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
           return;
         }
       job->func = run_review_queue;
+      job->read_only = TRUE;
       job->access = ACCESS_REVIEWER;
     }
   else if (ROUTE (is_get, 1, "fairness"))
     {
       job->func = run_fairness;
+      job->read_only = TRUE;
       job->access = ACCESS_REVIEWER;
     }
   else if (ROUTE (is_post, 1, "payout"))
@@ -1007,6 +1060,8 @@ fl_server_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_pointer (&self->read_queue, g_async_queue_unref);
+  g_clear_object (&self->read_store);
   g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (fl_server_parent_class)->finalize (object);
@@ -1025,6 +1080,7 @@ static void
 fl_server_init (FlServer *self)
 {
   self->queue = g_async_queue_new ();
+  self->read_queue = g_async_queue_new ();
   self->context = g_main_context_ref_thread_default ();
 }
 
@@ -1057,6 +1113,12 @@ fl_server_new (FlServerStore *store)
   soup_server_add_handler (self->soup, "/", handle_api, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
   self->writer = g_thread_new ("fl-writer", writer_thread, self);
+  g_clear_error (&error);
+  self->read_store = fl_server_store_open (fl_server_store_get_data_dir (store), &error);
+  if (self->read_store != NULL)
+    self->reader = g_thread_new ("fl-reader", reader_thread, self);
+  else
+    g_warning ("Reads go through the writer: %s", error->message);
   self->maintenance_id =
     g_timeout_add_seconds (MAINTENANCE_INTERVAL_SECONDS, maintenance_tick, self);
   return self;
@@ -1132,6 +1194,11 @@ fl_server_shutdown (FlServer *self)
     return;
   self->stopped = TRUE;
   g_clear_handle_id (&self->maintenance_id, g_source_remove);
+  if (self->reader != NULL)
+    {
+      g_async_queue_push (self->read_queue, &stop_marker);
+      g_thread_join (g_steal_pointer (&self->reader));
+    }
   if (self->writer != NULL)
     {
       g_async_queue_push (self->queue, &stop_marker);
