@@ -72,6 +72,8 @@ struct _FlImageCanvas
   guint settle_id;
   gboolean settle_due;
   double last_view[3];
+  gboolean rendering;
+  GCancellable *cancellable;
 
   double zoom;
   double origin_x;
@@ -787,18 +789,49 @@ settle_shapes (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Adds a shape's outline to the cairo path, in widget coordinates. */
+/* What it takes to draw the shapes layer, copied so that a worker thread
+ * can draw it while the canvas goes on. */
+typedef struct
+{
+  GPtrArray *shapes;
+  GArray *colors;
+  double origin_x;
+  double origin_y;
+  double zoom;
+  int width;
+  int height;
+  int scale;
+  guint64 version;
+} ShapesJob;
+
 static void
-trace_shape (FlImageCanvas *self, cairo_t *cr, const FlShape *shape)
+shapes_job_free (gpointer data)
+{
+  ShapesJob *job = data;
+
+  g_ptr_array_unref (job->shapes);
+  g_array_unref (job->colors);
+  g_free (job);
+}
+
+static void
+job_to_widget (const ShapesJob *job, double x, double y, double *wx, double *wy)
+{
+  *wx = (x - job->origin_x) * job->zoom;
+  *wy = (y - job->origin_y) * job->zoom;
+}
+
+/* Adds a shape's outline to the cairo path, in layer coordinates. */
+static void
+trace_shape (const ShapesJob *job, cairo_t *cr, const FlShape *shape)
 {
   double x0, y0, x1, y1;
 
   switch (shape->kind)
     {
       case FL_SHAPE_BOX:
-        fl_image_canvas_image_to_widget (self, shape->x, shape->y, &x0, &y0);
-        fl_image_canvas_image_to_widget (self, shape->x + shape->width, shape->y + shape->height,
-                                         &x1, &y1);
+        job_to_widget (job, shape->x, shape->y, &x0, &y0);
+        job_to_widget (job, shape->x + shape->width, shape->y + shape->height, &x1, &y1);
         /* Inside the box, as the selected outline is drawn. */
         cairo_rectangle (cr, x0 + 1, y0 + 1, MAX (0, x1 - x0 - 2), MAX (0, y1 - y0 - 2));
         break;
@@ -807,7 +840,7 @@ trace_shape (FlImageCanvas *self, cairo_t *cr, const FlShape *shape)
           {
             const FlPoint *p = &g_array_index (shape->points, FlPoint, i);
 
-            fl_image_canvas_image_to_widget (self, p->x, p->y, &x0, &y0);
+            job_to_widget (job, p->x, p->y, &x0, &y0);
             if (i == 0)
               cairo_move_to (cr, x0, y0);
             else
@@ -817,11 +850,68 @@ trace_shape (FlImageCanvas *self, cairo_t *cr, const FlShape *shape)
         break;
       case FL_SHAPE_POINT:
       default:
-        fl_image_canvas_image_to_widget (self, shape->x, shape->y, &x0, &y0);
+        job_to_widget (job, shape->x, shape->y, &x0, &y0);
         cairo_new_sub_path (cr);
         cairo_arc (cr, x0, y0, 4.75, 0, 2 * G_PI);
         break;
     }
+}
+
+/* The shapes of an image area around the view: a third of a view more on
+ * every side, within the image and its handles, so that panning reuses the
+ * layer for a while; larger layers cost more to upload than they save.
+ * NULL when there is nothing to draw. */
+static ShapesJob *
+shapes_job_new (FlImageCanvas *self, int width, int height)
+{
+  double saved_x = self->origin_x, saved_y = self->origin_y;
+  double x0, y0, x1, y1, w, h, margin;
+  ShapesJob *job;
+
+  fl_image_canvas_widget_to_image (self, 0, 0, &x0, &y0);
+  fl_image_canvas_widget_to_image (self, width, height, &x1, &y1);
+  w = x1 - x0;
+  h = y1 - y0;
+  margin = (HANDLE_SIZE + 40) / self->zoom;
+  x0 = MAX (x0 - w * 0.3, -margin);
+  y0 = MAX (y0 - h * 0.3, -margin);
+  x1 = MIN (x1 + w * 0.3, self->image_width + margin);
+  y1 = MIN (y1 + h * 0.3, self->image_height + margin);
+
+  job = g_new0 (ShapesJob, 1);
+  job->shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_shape_free);
+  job->colors = g_array_new (FALSE, FALSE, sizeof (GdkRGBA));
+  job->origin_x = x0;
+  job->origin_y = y0;
+  job->zoom = self->zoom;
+  job->width = (int) ceil ((x1 - x0) * self->zoom);
+  job->height = (int) ceil ((y1 - y0) * self->zoom);
+  job->scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  job->version = self->shapes_version;
+  if (job->width <= 0 || job->height <= 0 || job->width * job->scale > 4096 ||
+      job->height * job->scale > 4096)
+    {
+      shapes_job_free (job);
+      return NULL;
+    }
+
+  self->origin_x = x0;
+  self->origin_y = y0;
+  for (guint i = 0; i < fl_image_document_get_n_shapes (self->document); i++)
+    {
+      const FlShape *shape = fl_image_document_get_shape (self->document, i);
+      GdkRGBA color;
+
+      if (g_hash_table_contains (self->drag_ids, shape->id) ||
+          !shape_visible (self, shape, job->width, job->height))
+        continue;
+      color = shape_color (self, shape, 1.0);
+      g_ptr_array_add (job->shapes, fl_shape_copy (shape));
+      g_array_append_val (job->colors, color);
+    }
+  self->origin_x = saved_x;
+  self->origin_y = saved_y;
+  return job;
 }
 
 static void
@@ -830,112 +920,147 @@ free_surface_bytes (gpointer data)
   cairo_surface_destroy (data);
 }
 
-/* Renders the shapes of an image area around the view into a texture at
- * the current zoom, with cairo on the CPU: thousands of thin outlines cost
+/* Draws the layer with cairo on the CPU: thousands of thin outlines cost
  * far less there than as render nodes on a software GL. Shapes of a label
- * share one path and one stroke. Returns the number of shapes drawn. */
-static guint
-render_shapes (FlImageCanvas *self, int width, int height)
+ * share one path and one stroke. Safe in any thread. */
+static GdkTexture *
+shapes_job_draw (const ShapesJob *job)
 {
   g_autoptr (GHashTable) by_label =
-    g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
-  static const char *const no_label = "";
-  double saved_x = self->origin_x, saved_y = self->origin_y;
-  double x0, y0, x1, y1, w, h, margin;
-  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  GHashTableIter iter;
-  gpointer key, value;
+    g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
+  int w = job->width * job->scale, h = job->height * job->scale;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (surface);
   g_autoptr (GBytes) bytes = NULL;
-  guint drawn = 0;
-  int tw, th;
+  GHashTableIter iter;
+  gpointer value;
 
-  g_clear_object (&self->shapes_texture);
-  /* Three quarters of a view more on every side, within the image and its
-   * handles, so that panning and zooming out reuse it for a while. */
-  fl_image_canvas_widget_to_image (self, 0, 0, &x0, &y0);
-  fl_image_canvas_widget_to_image (self, width, height, &x1, &y1);
-  w = x1 - x0;
-  h = y1 - y0;
-  margin = (HANDLE_SIZE + 40) / self->zoom;
-  x0 = MAX (x0 - w * 0.75, -margin);
-  y0 = MAX (y0 - h * 0.75, -margin);
-  x1 = MIN (x1 + w * 0.75, self->image_width + margin);
-  y1 = MIN (y1 + h * 0.75, self->image_height + margin);
-  tw = (int) ceil ((x1 - x0) * self->zoom);
-  th = (int) ceil ((y1 - y0) * self->zoom);
-  if (tw <= 0 || th <= 0 || tw * scale > 4096 || th * scale > 4096)
-    return 0;
-
-  self->origin_x = x0;
-  self->origin_y = y0;
-  for (guint i = 0; i < fl_image_document_get_n_shapes (self->document); i++)
+  for (guint i = 0; i < job->shapes->len; i++)
     {
-      const FlShape *shape = fl_image_document_get_shape (self->document, i);
-      const char *label = shape->label != NULL ? shape->label : no_label;
-      GPtrArray *list;
+      const FlShape *shape = g_ptr_array_index (job->shapes, i);
+      const char *label = shape->label != NULL ? shape->label : "";
+      GArray *list = g_hash_table_lookup (by_label, label);
 
-      if (g_hash_table_contains (self->drag_ids, shape->id) || !shape_visible (self, shape, tw, th))
-        continue;
-      list = g_hash_table_lookup (by_label, label);
       if (list == NULL)
-        g_hash_table_insert (by_label, (gpointer) label, list = g_ptr_array_new ());
-      g_ptr_array_add (list, (gpointer) shape);
-      drawn++;
+        g_hash_table_insert (by_label, (gpointer) label,
+                             list = g_array_new (FALSE, FALSE, sizeof (guint)));
+      g_array_append_val (list, i);
     }
 
-  /* Rendered at device pixels, so HiDPI screens get sharp lines. */
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, tw * scale, th * scale);
-  cr = cairo_create (surface);
-  cairo_scale (cr, scale, scale);
-  cairo_set_line_width (cr, 2);
+  /* At device pixels, so HiDPI screens get sharp lines. */
+  cairo_scale (cr, job->scale, job->scale);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
   g_hash_table_iter_init (&iter, by_label);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      GPtrArray *list = value;
-      GdkRGBA color = shape_color (self, g_ptr_array_index (list, 0), 1.0);
+      GArray *list = value;
+      const GdkRGBA *color = &g_array_index (job->colors, GdkRGBA, g_array_index (list, guint, 0));
       gboolean points = FALSE;
 
       cairo_new_path (cr);
-      for (guint i = 0; i < list->len; i++)
+      for (guint k = 0; k < list->len; k++)
         {
-          const FlShape *shape = g_ptr_array_index (list, i);
+          const FlShape *shape = g_ptr_array_index (job->shapes, g_array_index (list, guint, k));
 
           if (shape->kind == FL_SHAPE_POINT)
             points = TRUE;
           else
-            trace_shape (self, cr, shape);
+            trace_shape (job, cr, shape);
         }
-      gdk_cairo_set_source_rgba (cr, &color);
+      gdk_cairo_set_source_rgba (cr, color);
+      cairo_set_line_width (cr, 2);
       cairo_stroke (cr);
       if (!points)
         continue;
-      for (guint i = 0; i < list->len; i++)
-        if (((const FlShape *) g_ptr_array_index (list, i))->kind == FL_SHAPE_POINT)
-          trace_shape (self, cr, g_ptr_array_index (list, i));
-      gdk_cairo_set_source_rgba (cr, &color);
+      for (guint k = 0; k < list->len; k++)
+        {
+          const FlShape *shape = g_ptr_array_index (job->shapes, g_array_index (list, guint, k));
+
+          if (shape->kind == FL_SHAPE_POINT)
+            trace_shape (job, cr, shape);
+        }
+      gdk_cairo_set_source_rgba (cr, color);
       cairo_fill_preserve (cr);
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_set_line_width (cr, 1.5);
       cairo_stroke (cr);
-      cairo_set_line_width (cr, 2);
     }
   cairo_destroy (cr);
   cairo_surface_flush (surface);
-  self->origin_x = saved_x;
-  self->origin_y = saved_y;
 
   bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * th * scale,
+                                      (gsize) cairo_image_surface_get_stride (surface) * h,
                                       free_surface_bytes, surface);
-  self->shapes_texture = gdk_memory_texture_new (tw * scale, th * scale, GDK_MEMORY_DEFAULT, bytes,
-                                                 cairo_image_surface_get_stride (surface));
-  self->shapes_area = GRAPHENE_RECT_INIT (x0, y0, tw / self->zoom, th / self->zoom);
-  self->shapes_zoom = self->zoom;
-  self->shapes_texture_version = self->shapes_version;
-  return drawn;
+  return gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes,
+                                 cairo_image_surface_get_stride (surface));
+}
+
+static void
+install_layer (FlImageCanvas *self, const ShapesJob *job, GdkTexture *texture)
+{
+  g_set_object (&self->shapes_texture, texture);
+  self->shapes_area = GRAPHENE_RECT_INIT (job->origin_x, job->origin_y, job->width / job->zoom,
+                                          job->height / job->zoom);
+  self->shapes_zoom = job->zoom;
+  self->shapes_texture_version = job->version;
+  self->drawn_shapes = job->shapes->len;
+}
+
+static void
+render_shapes_now (FlImageCanvas *self, int width, int height)
+{
+  ShapesJob *job = shapes_job_new (self, width, height);
+  g_autoptr (GdkTexture) texture = NULL;
+
+  g_clear_object (&self->shapes_texture);
+  if (job == NULL)
+    return;
+  texture = shapes_job_draw (job);
+  install_layer (self, job, texture);
+  shapes_job_free (job);
+}
+
+static void
+shapes_job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  g_task_return_pointer (task, shapes_job_draw (task_data), g_object_unref);
+}
+
+static void
+shapes_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  FlImageCanvas *self = FL_IMAGE_CANVAS (source);
+  const ShapesJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  self->rendering = FALSE;
+  /* An edit since the job started makes it stale; the next frame redraws. */
+  if (texture != NULL && job->version == self->shapes_version)
+    install_layer (self, job, texture);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Only the view moved: keep showing the layer there is, moved and scaled,
+ * while a worker draws the new one, so frames stay cheap. */
+static void
+render_shapes_later (FlImageCanvas *self, int width, int height)
+{
+  g_autoptr (GTask) task = NULL;
+  ShapesJob *job;
+
+  if (self->rendering)
+    return;
+  job = shapes_job_new (self, width, height);
+  if (job == NULL)
+    return;
+  if (self->cancellable == NULL)
+    self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, shapes_job_done, NULL);
+  g_task_set_task_data (task, job, shapes_job_free);
+  self->rendering = TRUE;
+  g_task_run_in_thread (task, shapes_job_thread);
 }
 
 static gboolean
@@ -944,7 +1069,7 @@ shapes_texture_usable (FlImageCanvas *self, int width, int height)
   double x0, y0, x1, y1;
   const graphene_rect_t *area = &self->shapes_area;
 
-  if (self->shapes_texture_version != self->shapes_version || self->shapes_zoom <= 0 ||
+  if (self->shapes_texture == NULL || self->shapes_zoom <= 0 ||
       fabs (log (self->zoom / self->shapes_zoom)) > G_LN2)
     return FALSE;
   fl_image_canvas_widget_to_image (self, 0, 0, &x0, &y0);
@@ -974,11 +1099,14 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
   self->last_view[0] = self->zoom;
   self->last_view[1] = self->origin_x;
   self->last_view[2] = self->origin_y;
-  if (self->settle_due && view_still && self->zoom != self->shapes_zoom)
-    self->shapes_version++;
+
+  /* Edits are shown at once; view changes may wait a frame or two. */
+  if (self->shapes_texture == NULL || self->shapes_texture_version != self->shapes_version)
+    render_shapes_now (self, width, height);
+  else if (!shapes_texture_usable (self, width, height) ||
+           (self->settle_due && view_still && self->zoom != self->shapes_zoom))
+    render_shapes_later (self, width, height);
   self->settle_due = FALSE;
-  if (!shapes_texture_usable (self, width, height))
-    self->drawn_shapes = render_shapes (self, width, height);
   if (self->shapes_texture == NULL)
     return;
 
@@ -995,12 +1123,11 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
       x0 = round (x0);
       y0 = round (y0);
     }
-  else
+  else if (self->settle_id == 0)
     {
-      /* Scaled by up to a factor of two while zooming, which keeps frames
-       * cheap; drawn again at the exact zoom once zooming stops. */
-      if (self->settle_id == 0)
-        self->settle_id = g_timeout_add (SETTLE_MS, settle_shapes, self);
+      /* Scaled while zooming, which keeps frames cheap; drawn again at the
+       * exact zoom once zooming stops. */
+      self->settle_id = g_timeout_add (SETTLE_MS, settle_shapes, self);
     }
   gtk_snapshot_append_texture (snapshot, self->shapes_texture,
                                &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
@@ -1913,6 +2040,8 @@ fl_image_canvas_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->document, on_document_changed, self);
   g_clear_object (&self->document);
   g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->shapes_texture);
   clear_levels (self);
   g_clear_object (&self->config);
