@@ -345,40 +345,49 @@ initial_result (const FlAssignment *assignment, const char *draft_json)
   return g_strdup ("{\n  \"kind\": \"image\",\n  \"shapes\": [],\n  \"tags\": []\n}");
 }
 
+/* Hosts the view for the task's kind, reusing the one shown before when it
+ * fits: switching tasks then costs a load, not a new widget tree. */
 static GtkWidget *
 make_view (FlTaskPage *self, const FlAssignment *assignment, GPtrArray *files,
            const char *draft_json)
 {
-  GtkWidget *view = NULL;
   GFile *file = files != NULL && files->len > 0 ? g_ptr_array_index (files, 0) : NULL;
   g_autoptr (JsonNode) pre = NULL;
+  GType type = G_TYPE_INVALID;
+  GtkWidget *view;
 
-  if (file == NULL)
+  if (g_strcmp0 (assignment->kind, "image") == 0)
+    type = FL_TYPE_IMAGE_VIEW;
+  else if (g_strcmp0 (assignment->kind, "audio") == 0)
+    type = FL_TYPE_AUDIO_VIEW;
+  if (file == NULL || type == G_TYPE_INVALID)
     return NULL;
+
   if (draft_json != NULL)
     pre = json_from_string (draft_json, NULL);
   else if (assignment->task != NULL && assignment->task->pre_annotation != NULL)
     pre = json_node_copy (assignment->task->pre_annotation);
 
-  if (g_strcmp0 (assignment->kind, "image") == 0)
+  if (self->view != NULL && G_OBJECT_TYPE (self->view) == type)
+    view = self->view;
+  else
     {
-      view = g_object_new (FL_TYPE_IMAGE_VIEW, NULL);
-      fl_image_view_load (FL_IMAGE_VIEW (view), file, assignment->label_config, pre);
+      view = g_object_new (type, NULL);
+      g_signal_connect_object (view, "changed", G_CALLBACK (on_result_changed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (view, "load-failed", G_CALLBACK (on_view_load_failed), self,
+                               G_CONNECT_SWAPPED);
+      if (g_object_class_find_property (G_OBJECT_GET_CLASS (view), "playing") != NULL)
+        g_signal_connect_object (view, "notify::playing", G_CALLBACK (on_view_playing), self, 0);
     }
-  if (g_strcmp0 (assignment->kind, "audio") == 0)
-    {
-      view = g_object_new (FL_TYPE_AUDIO_VIEW, NULL);
-      fl_audio_view_load (FL_AUDIO_VIEW (view), file, assignment->label_config, pre);
-    }
-  if (view == NULL)
-    return NULL;
 
-  g_signal_connect_object (view, "changed", G_CALLBACK (on_result_changed), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (view, "load-failed", G_CALLBACK (on_view_load_failed), self,
-                           G_CONNECT_SWAPPED);
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (view), "playing") != NULL)
-    g_signal_connect_object (view, "notify::playing", G_CALLBACK (on_view_playing), self, 0);
+  /* Loading is not an edit. */
+  self->loading = TRUE;
+  if (type == FL_TYPE_IMAGE_VIEW)
+    fl_image_view_load (FL_IMAGE_VIEW (view), file, assignment->label_config, pre);
+  else
+    fl_audio_view_load (FL_AUDIO_VIEW (view), file, assignment->label_config, pre);
+  self->loading = FALSE;
   return view;
 }
 
@@ -389,6 +398,7 @@ fl_task_page_show (FlTaskPage *self, const FlAssignment *assignment, GPtrArray *
   g_autofree char *reward = NULL;
   g_autofree char *meta = NULL;
   g_autofree char *result = NULL;
+  GtkWidget *view;
 
   g_return_if_fail (FL_IS_TASK_PAGE (self));
   g_return_if_fail (assignment != NULL);
@@ -417,8 +427,12 @@ fl_task_page_show (FlTaskPage *self, const FlAssignment *assignment, GPtrArray *
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->result_view), result, -1);
   self->loading = FALSE;
 
-  self->view = make_view (self, assignment, files, draft_json);
-  adw_bin_set_child (self->view_slot, self->view);
+  view = make_view (self, assignment, files, draft_json);
+  if (view != self->view)
+    {
+      self->view = view;
+      adw_bin_set_child (self->view_slot, view);
+    }
   gtk_stack_set_visible_child_name (self->work_stack, self->view != NULL ? "view" : "plain");
 
   stop_countdown (self);
@@ -456,10 +470,19 @@ fl_task_page_get_result (FlTaskPage *self, GError **error)
 
   g_return_val_if_fail (FL_IS_TASK_PAGE (self), NULL);
 
-  if (self->view != NULL && FL_IS_IMAGE_VIEW (self->view))
-    return fl_image_view_get_result (FL_IMAGE_VIEW (self->view));
-  if (self->view != NULL && FL_IS_AUDIO_VIEW (self->view))
-    return fl_audio_view_get_result (FL_AUDIO_VIEW (self->view));
+  if (self->view != NULL)
+    {
+      if (FL_IS_IMAGE_VIEW (self->view))
+        node = fl_image_view_get_result (FL_IMAGE_VIEW (self->view));
+      else
+        node = fl_audio_view_get_result (FL_AUDIO_VIEW (self->view));
+      /* A view answers nothing while its file is still loading or failed to. */
+      if (node == NULL)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                             _ ("The task’s file is not loaded yet, so there is nothing to "
+                                "submit. Wait for it to appear, then submit again."));
+      return g_steal_pointer (&node);
+    }
 
   buffer = gtk_text_view_get_buffer (self->result_view);
   gtk_text_buffer_get_bounds (buffer, &start, &end);

@@ -8,6 +8,7 @@
 #include "fl-credentials.h"
 #include "fl-first-run-page.h"
 #include "fl-window.h"
+#include "fl-workspace.h"
 
 struct _FlWindow
 {
@@ -562,32 +563,32 @@ fl_window_start (FlWindow *self, const char *server_url, const char *token)
 void
 fl_window_show_connected (FlWindow *self, FlClient *client)
 {
-  const char *name = NULL;
-  const char *currency = NULL;
-  g_autofree char *description = NULL;
+  g_autoptr (FlWorkspace) workspace = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *currency = self->server_info != NULL ? self->server_info->currency : NULL;
 
   g_return_if_fail (FL_IS_WINDOW (self));
   g_return_if_fail (FL_IS_CLIENT (client));
 
   g_set_object (&self->client, client);
-  if (self->server_info != NULL)
+  workspace = fl_workspace_new (client, self->settings, NULL, currency, &error);
+  if (workspace == NULL)
     {
-      name = self->server_info->name;
-      currency = self->server_info->currency;
+      /* Without the local store, drafts and submissions could be lost: no work. */
+      adw_status_page_set_title (self->connected_status, _ ("Cannot Keep Your Work Safe"));
+      adw_status_page_set_description (self->connected_status, error->message);
+      adw_bin_set_child (self->connected_bin, GTK_WIDGET (self->connected_status));
+      fl_window_set_header_widgets (self, NULL, NULL);
+      fl_window_show_page (self, "connected");
+      return;
     }
-  if (name == NULL || *name == '\0')
-    name = fl_client_get_base_url (client);
 
-  if (currency != NULL && *currency != '\0')
-    /* Translators: %s is the server's address; %s is an ISO 4217 code such as USD */
-    description = g_strdup_printf (_ ("Connected to %s. Tasks here pay in %s."),
-                                   fl_client_get_base_url (client), currency);
-  else
-    description = g_strdup_printf (_ ("Connected to %s."), fl_client_get_base_url (client));
-
-  adw_status_page_set_title (self->connected_status, name);
-  adw_status_page_set_description (self->connected_status, description);
-  adw_window_title_set_subtitle (self->window_title, name);
+  /* A token revoked mid-session asks for a new one; the workspace keeps the drafts. */
+  g_signal_connect_object (workspace, "unauthorized", G_CALLBACK (fl_window_show_first_run), self,
+                           G_CONNECT_SWAPPED);
+  adw_bin_set_child (self->connected_bin, GTK_WIDGET (workspace));
+  fl_window_set_header_widgets (self, fl_workspace_get_header_title (workspace),
+                                fl_workspace_get_header_end (workspace));
   fl_window_show_page (self, "connected");
 }
 

@@ -154,6 +154,13 @@ show_page (FlWorkspace *self, const char *name)
 /* Offers */
 
 static void
+on_offers_painted (FlWorkspace *self, GdkFrameClock *clock)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_offers_painted, self);
+  g_debug ("Offers on screen");
+}
+
+static void
 on_offers (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (FlWorkspace) self = user_data;
@@ -172,6 +179,10 @@ on_offers (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   fl_offers_page_set_offers (self->offers_page, offers);
   g_signal_emit (self, signals[SIGNAL_OFFERS_SHOWN], 0);
+  /* For measuring start-up: the first frame with the offers in it. */
+  if (gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                             G_CALLBACK (on_offers_painted), self, G_CONNECT_SWAPPED);
 }
 
 void
@@ -407,6 +418,7 @@ show_prepared (FlWorkspace *self, Prepared *prepared)
 static void
 on_prepared_for_show (FlWorkspace *self, Prepared *prepared)
 {
+  g_debug ("Assignment %" G_GINT64_FORMAT " ready", prepared->assignment->id);
   if (self->current != NULL)
     {
       /* Another task got there first (a restored draft); this one goes back. */
@@ -506,6 +518,7 @@ on_next_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
         }
       return;
     }
+  g_debug ("Reserved assignment %" G_GINT64_FORMAT " to keep going", assignment->id);
   prepare (self, prepared_new (assignment), on_next_prepared);
 }
 
@@ -552,6 +565,7 @@ on_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
       fl_workspace_reload_offers (self);
       return;
     }
+  g_debug ("Accepted assignment %" G_GINT64_FORMAT ", fetching its files", assignment->id);
   prepare (self, prepared_new (assignment), on_prepared_for_show);
 }
 
@@ -989,7 +1003,7 @@ on_drafts_listed (GObject *source, GAsyncResult *result, gpointer user_data)
       prepare (self, prepared, on_restored_prepared);
       return;
     }
-  show_offers (self);
+  /* The offers were asked for at the start, alongside this. */
 }
 
 /* Life cycle */
@@ -1162,6 +1176,7 @@ fl_workspace_new (FlClient *client, GSettings *settings, FlLocalStore *store, co
   self->work_time_source = g_timeout_add_seconds (WORK_TIME_SECONDS, on_work_time_timeout, self);
   fl_local_store_list_drafts_async (self->store, fl_client_get_base_url (client), self->cancellable,
                                     on_drafts_listed, g_object_ref (self));
+  fl_workspace_reload_offers (self);
   refresh_today (self);
   return g_steal_pointer (&self);
 }

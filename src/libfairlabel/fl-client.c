@@ -259,7 +259,7 @@ status_error (FlClient *self, guint status, GBytes *body)
   if (body != NULL && g_bytes_get_size (body) > 0 &&
       g_bytes_get_size (body) < FL_CLIENT_MAX_JSON_BYTES)
     {
-      g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+      g_autoptr (JsonParser) parser = json_parser_new ();
       gsize size;
       const char *data = g_bytes_get_data (body, &size);
 
@@ -367,7 +367,7 @@ on_send_and_read (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  parser = json_parser_new_immutable ();
+  parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, content, (gssize) size, &error))
     {
       g_task_return_error (task, bad_response (self, "not JSON"));
@@ -432,7 +432,11 @@ fl_client_request (FlClient *self, const char *method, const char *path, JsonNod
       soup_message_headers_replace (headers, "Authorization", auth);
     }
   if (idempotency_key != NULL)
-    soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+    {
+      soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+      /* A repeat is harmless, so a kept-alive connection may carry it. */
+      soup_message_add_flags (data->message, SOUP_MESSAGE_IDEMPOTENT);
+    }
 
   if (body != NULL)
     {
@@ -729,7 +733,7 @@ on_asset_created (GObject *source, GAsyncResult *result, gpointer user_data)
   cancellable = g_task_get_cancellable (task);
   g_output_stream_splice_async (
     G_OUTPUT_STREAM (out), in,
-    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, G_PRIORITY_LOW,
+    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, G_PRIORITY_DEFAULT,
     cancellable, on_asset_spliced, g_steal_pointer (&task));
 }
 
@@ -766,7 +770,7 @@ on_asset_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   }
   g_object_set_data_full (G_OBJECT (task), "body", g_steal_pointer (&in), g_object_unref);
   cancellable = g_task_get_cancellable (task);
-  g_file_create_async (data->partial, G_FILE_CREATE_PRIVATE, G_PRIORITY_LOW, cancellable,
+  g_file_create_async (data->partial, G_FILE_CREATE_PRIVATE, G_PRIORITY_DEFAULT, cancellable,
                        on_asset_created, g_steal_pointer (&task));
 }
 
@@ -808,8 +812,8 @@ fl_client_fetch_asset_async (FlClient *self, const char *sha256, GFile *cache_di
       soup_message_headers_replace (soup_message_get_request_headers (data->message),
                                     "Authorization", auth);
     }
-  soup_session_send_async (self->session, data->message, G_PRIORITY_LOW, cancellable, on_asset_sent,
-                           g_steal_pointer (&task));
+  soup_session_send_async (self->session, data->message, G_PRIORITY_DEFAULT, cancellable,
+                           on_asset_sent, g_steal_pointer (&task));
 }
 
 GFile *

@@ -28,6 +28,18 @@ launcher_new (GSubprocessFlags flags)
   return launcher;
 }
 
+/* Reads the server's output to the end, so that it never blocks on a full pipe. */
+static gpointer
+drain_thread (gpointer data)
+{
+  g_autoptr (GInputStream) stream = data;
+  char buffer[4096];
+
+  while (g_input_stream_read (stream, buffer, sizeof buffer, NULL, NULL) > 0)
+    ;
+  return NULL;
+}
+
 static void
 spawn (FlTestServer *server, gboolean demo)
 {
@@ -67,6 +79,7 @@ spawn (FlTestServer *server, gboolean demo)
     }
   g_assert_no_error (error);
   g_assert_nonnull (server->url);
+  g_thread_unref (g_thread_new ("drain-server-output", drain_thread, g_object_ref (out)));
   if (g_str_has_suffix (server->url, "/"))
     server->url[strlen (server->url) - 1] = '\0';
   if (server->port == 0)
@@ -92,6 +105,8 @@ fl_test_server_start (void)
 void
 fl_test_server_stop (FlTestServer *server)
 {
+  /* Its connections die with the server. */
+  g_clear_object (&server->session);
   if (server->process == NULL)
     return;
   g_subprocess_send_signal (server->process, SIGTERM);
@@ -142,6 +157,7 @@ fl_test_server_free (FlTestServer *server)
   g_free (server->url);
   g_free (server->worker_token);
   g_free (server->admin_token);
+  g_clear_object (&server->session);
   g_free (server);
 }
 
@@ -149,7 +165,7 @@ static JsonNode *
 request_bytes (FlTestServer *server, const char *method, const char *path, const char *token,
                const char *content_type, GBytes *body, guint *status)
 {
-  g_autoptr (SoupSession) session = soup_session_new ();
+  SoupSession *session;
   g_autofree char *url = g_strconcat (server->url, path, NULL);
   g_autoptr (SoupMessage) msg = soup_message_new (method, url);
   g_autofree char *auth = g_strconcat ("Bearer ", token ? token : server->admin_token, NULL);
@@ -158,6 +174,9 @@ request_bytes (FlTestServer *server, const char *method, const char *path, const
   gsize size;
   const char *data;
 
+  if (server->session == NULL)
+    server->session = G_OBJECT (soup_session_new ());
+  session = SOUP_SESSION (server->session);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (msg, content_type, body);

@@ -16,6 +16,7 @@ typedef struct
   char *admin_token;
   guint16 port;
   gboolean owns_dir;
+  GObject *session; /* one SoupSession for all requests: fewer connections */
 } FlTestServer;
 
 /* Starts a demo server on a free port in a new temporary folder. */
