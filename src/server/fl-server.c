@@ -47,6 +47,8 @@ struct _Job
   guint success_status;
 
   JsonNode *answer;
+  char *answer_text; /* the answer, serialized off the main thread */
+  gsize answer_length;
   GError *error;
   char *file_path; /* asset answers */
   char *media_type;
@@ -85,6 +87,7 @@ job_free (Job *job)
   g_free (job->text);
   g_free (job->idempotency_key);
   g_clear_pointer (&job->answer, json_node_unref);
+  g_free (job->answer_text);
   g_clear_error (&job->error);
   g_free (job->file_path);
   g_free (job->media_type);
@@ -207,11 +210,23 @@ finish_job (Job *job)
       if (!serve_file (job, &error))
         set_error_response (job->msg, error);
     }
-  else if (job->answer != NULL)
-    set_json_response (job->msg, job->success_status, job->answer);
+  else if (job->answer_text != NULL)
+    {
+      soup_server_message_set_status (job->msg, job->success_status, NULL);
+      soup_server_message_set_response (job->msg, "application/json", SOUP_MEMORY_TAKE,
+                                        g_steal_pointer (&job->answer_text), job->answer_length);
+    }
   else
     soup_server_message_set_status (job->msg, SOUP_STATUS_NO_CONTENT, NULL);
   soup_server_message_unpause (job->msg);
+}
+
+static void
+serialize_answer (Job *job)
+{
+  if (job->answer != NULL && job->error == NULL)
+    job->answer_text = fl_protocol_to_string (job->answer, &job->answer_length);
+  g_clear_pointer (&job->answer, json_node_unref);
 }
 
 static gboolean
@@ -250,7 +265,7 @@ run_batch (FlServer *self, GPtrArray *batch)
   FlServerStore *store = self->store;
   g_autoptr (GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 commit_started;
+  gint64 commit_started, commit_usec;
 
   if (!fl_server_store_begin (store, &error))
     {
@@ -289,7 +304,10 @@ run_batch (FlServer *self, GPtrArray *batch)
                                     "Could not save: %s", error->message);
         }
     }
-  return g_get_monotonic_time () - commit_started;
+  commit_usec = g_get_monotonic_time () - commit_started;
+  for (guint i = 0; i < batch->len; i++)
+    serialize_answer (g_ptr_array_index (batch, i));
+  return commit_usec;
 }
 
 static gpointer
@@ -366,9 +384,8 @@ reader_thread (gpointer data)
         {
           if (authorize (self->read_store, job, &job->error))
             job->answer = job->func (self->read_store, job, now, &job->error);
-          if (job->error != NULL)
-            g_clear_pointer (&job->answer, json_node_unref);
           fl_server_store_rollback (self->read_store);
+          serialize_answer (job);
         }
       batch = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
       g_ptr_array_add (batch, job);
