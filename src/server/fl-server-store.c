@@ -1984,9 +1984,9 @@ fl_server_store_earnings (FlServerStore *self, gint64 worker_id, GError **error)
   g_autoptr (FlEarnings) earnings = fl_earnings_new ();
   sqlite3_stmt *s = q (self, "SELECT l.id, l.assignment_id, l.project_id, p.title, l.kind, "
                              "l.state, l.amount_minor, l.currency, l.active_seconds, l.reason, "
-                             "l.created_at, l.updated_at, date(l.created_at, 'unixepoch') FROM "
-                             "ledger l JOIN projects p ON p.id = l.project_id WHERE l.worker_id = "
-                             "? ORDER BY l.created_at DESC, l.id DESC");
+                             "l.created_at, l.updated_at FROM ledger l JOIN projects p ON p.id = "
+                             "l.project_id WHERE l.worker_id = ? ORDER BY l.created_at DESC, l.id "
+                             "DESC LIMIT " G_STRINGIFY (FL_SERVER_STORE_EARNINGS_ENTRIES));
   int rc;
 
   g_return_val_if_fail (FL_IS_SERVER_STORE (self), NULL);
@@ -2007,11 +2007,28 @@ fl_server_store_earnings (FlServerStore *self, gint64 worker_id, GError **error)
       e->reason = g_strdup (col_text (s, 9));
       e->created_at = sqlite3_column_int64 (s, 10);
       e->updated_at = sqlite3_column_int64 (s, 11);
-      totals_add (totals_for (earnings->totals, NULL, e->amount.currency), e->state,
-                  e->amount.amount_minor, e->active_seconds);
-      totals_add (totals_for (earnings->days, col_text (s, 12), e->amount.currency), e->state,
-                  e->amount.amount_minor, e->active_seconds);
       g_ptr_array_add (earnings->entries, e);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return (db_error (self, error), NULL);
+
+  /* Totals cover the whole ledger, not only the entries listed. */
+  s = q (self, "SELECT date(created_at, 'unixepoch'), currency, state, SUM(amount_minor), "
+               "SUM(active_seconds) FROM ledger WHERE worker_id = ? GROUP BY 1, 2, 3 ORDER BY 1 "
+               "DESC, 2");
+  sqlite3_bind_int64 (s, 1, worker_id);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      const char *currency = col_text (s, 1);
+      FlLedgerState state;
+      gint64 amount = sqlite3_column_int64 (s, 3);
+      gint64 seconds = sqlite3_column_int64 (s, 4);
+
+      if (!fl_ledger_state_from_string (col_text (s, 2), &state))
+        continue;
+      totals_add (totals_for (earnings->totals, NULL, currency), state, amount, seconds);
+      totals_add (totals_for (earnings->days, col_text (s, 0), currency), state, amount, seconds);
     }
   sqlite3_reset (s);
   if (rc != SQLITE_DONE)

@@ -125,6 +125,8 @@ JsonNode *fl_server_store_submit (FlServerStore *self, gint64 worker_id, gint64 
                                   const char *idempotency_key, gint64 now, GError **error);
 FlAssignment *fl_server_store_return (FlServerStore *self, gint64 worker_id, gint64 assignment_id,
                                       gint64 active_seconds, gint64 now, GError **error);
+/* The newest entries (at most this many) with totals over the whole ledger. */
+#define FL_SERVER_STORE_EARNINGS_ENTRIES 500
 FlEarnings *fl_server_store_earnings (FlServerStore *self, gint64 worker_id, GError **error);
 gboolean fl_server_store_asset_visible (FlServerStore *self, const FlServerUser *user,
                                         const char *sha256);
