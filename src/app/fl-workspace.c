@@ -603,8 +603,13 @@ on_committed (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!fl_outbox_submit_finish (FL_OUTBOX (source), result, &error))
     {
       /* Not sent, and the page says so; the draft stays. */
+      g_autofree char *message = NULL;
+
+      /* Translators: %s says why, e.g. the disk is full */
+      message =
+        g_strdup_printf (_ ("Your work was not sent and is still here. %s"), error->message);
       fl_task_page_set_busy (self->task_page, FALSE);
-      fl_task_page_show_message (self->task_page, error->message, TRUE);
+      fl_task_page_show_message (self->task_page, message, TRUE);
       save_draft_now (self);
       return;
     }

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include "fl-earnings-meter.h"
 #include "fl-image-view.h"
 #include "fl-local-store.h"
 #include "fl-offer-item.h"
@@ -358,6 +359,213 @@ test_lease_expired_keeps_draft (void)
   ui_close (&ui);
 }
 
+static void
+on_unauthorized (FlWorkspace *workspace, const char *message, char **out)
+{
+  g_free (*out);
+  *out = g_strdup (message);
+}
+
+static gboolean
+string_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static void
+accept_and_wait (Ui *ui, gint64 project)
+{
+  g_object_set_data_full (G_OBJECT (ui->workspace), "want-page", g_strdup ("offers"), g_free);
+  wait_until (offers_loaded, ui, 30, "offers");
+  g_signal_emit_by_name (fl_workspace_get_offers_page (ui->workspace), "accept", project);
+  g_object_set_data_full (G_OBJECT (ui->workspace), "want-page", g_strdup ("task"), g_free);
+  g_object_set_data (G_OBJECT (ui->workspace), "before", GSIZE_TO_POINTER (0));
+  wait_until (other_task_shown, ui, 30, "the task");
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  g_autoptr (JsonNode) result = fl_task_page_get_result (FL_TASK_PAGE (data), NULL);
+  return result != NULL;
+}
+
+typedef struct
+{
+  gboolean done;
+  GError *error;
+} Enqueued;
+
+static void
+on_enqueued (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Enqueued *enqueued = data;
+
+  fl_local_store_enqueue_finish (FL_LOCAL_STORE (source), result, &enqueued->error);
+  enqueued->done = TRUE;
+}
+
+static gboolean
+enqueue_done (gpointer data)
+{
+  return ((Enqueued *) data)->done;
+}
+
+static void
+test_disk_full_on_submit_is_not_sent (void)
+{
+  Ui ui = { 0 };
+  g_autoptr (GString) labels = g_string_new (NULL);
+  g_autoptr (GPtrArray) drafts = NULL;
+  g_autofree char *db = g_build_filename (tmp_dir, "disk-full.db", NULL);
+  g_autofree char *shot = NULL;
+  FlTaskPage *page;
+  GStatBuf st;
+  gint64 id;
+  gint64 filler = 1000000;
+  gint64 project = fl_test_server_add_image_project (server, "Full disk", "0.20", 60, 900, 2);
+
+  g_settings_set_boolean (settings, "keep-going", FALSE);
+  ui_open (&ui, "disk-full.db");
+  accept_and_wait (&ui, project);
+  page = fl_workspace_get_task_page (ui.workspace);
+  id = fl_task_page_get_assignment_id (page);
+  wait_until (result_ready, page, 30, "the image");
+  settle (700);
+
+  /* The disk fills up: other work takes the last free bytes. */
+  g_assert_cmpint (g_stat (db, &st), ==, 0);
+  fl_local_store_set_size_limit (ui.store, st.st_size + 64 * 1024);
+  for (guint size = 4000; size >= 16; size /= 2)
+    for (;;)
+      {
+        g_autofree char *text = g_strnfill (size, 'x');
+        g_autofree char *key = g_strdup_printf ("filler-%" G_GINT64_FORMAT, ++filler);
+        Enqueued enqueued = { 0 };
+
+        /* Queued for another server, so nothing here tries to deliver it. */
+        fl_local_store_enqueue_async (ui.store, "http://127.0.0.1:9", filler, text, 0, key, NULL,
+                                      on_enqueued, &enqueued);
+        wait_until (enqueue_done, &enqueued, 10, "a filler");
+        if (enqueued.error != NULL)
+          {
+            g_assert_error (enqueued.error, FL_LOCAL_STORE_ERROR, FL_LOCAL_STORE_ERROR_DISK_FULL);
+            g_clear_error (&enqueued.error);
+            break;
+          }
+      }
+  gtk_widget_activate_action (GTK_WIDGET (page), "task.submit", NULL);
+  settle (1000);
+
+  collect_labels (GTK_WIDGET (page), labels);
+  g_test_message ("page %s, task %" G_GINT64_FORMAT ", text:\n%s",
+                  fl_workspace_get_visible_page (ui.workspace),
+                  fl_task_page_get_assignment_id (page), labels->str);
+  g_assert_nonnull (strstr (labels->str, "disk is full"));
+  g_assert_cmpstr (fl_workspace_get_visible_page (ui.workspace), ==, "task");
+  g_assert_cmpint (fl_task_page_get_assignment_id (page), ==, id);
+  g_assert_cmpuint (fl_workspace_get_waiting (ui.workspace), ==, 0);
+  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-disk-full");
+
+  /* Space again: the same work goes out. */
+  fl_local_store_set_size_limit (ui.store, G_MAXINT32);
+  g_object_set_data (G_OBJECT (ui.workspace), "before", GSIZE_TO_POINTER (id));
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("offers"), g_free);
+  gtk_widget_activate_action (GTK_WIDGET (page), "task.submit", NULL);
+  wait_until (page_is, &ui, 30, "the offers after submitting");
+  wait_until (outbox_empty, ui.workspace, 30, "the outbox to empty");
+  drafts = fl_local_store_list_drafts_sync (ui.store, NULL, NULL);
+  for (guint i = 0; i < drafts->len; i++)
+    g_assert_cmpint (((FlDraft *) drafts->pdata[i])->assignment_id, !=, id);
+  ui_close (&ui);
+}
+
+static void
+test_revoked_token_asks_again_and_keeps_draft (void)
+{
+  Ui ui = { 0 };
+  g_autoptr (GPtrArray) drafts = NULL;
+  g_autofree char *message = NULL;
+  const char *revoke[] = { "user", "revoke", "demo-worker", NULL };
+  gint64 id;
+  gint64 project = fl_test_server_add_image_project (server, "Revoked", "0.20", 60, 900, 1);
+
+  g_settings_set_boolean (settings, "keep-going", FALSE);
+  ui_open (&ui, "revoked.db");
+  g_signal_connect (ui.workspace, "unauthorized", G_CALLBACK (on_unauthorized), &message);
+  accept_and_wait (&ui, project);
+  id = fl_task_page_get_assignment_id (fl_workspace_get_task_page (ui.workspace));
+  settle (700);
+
+  fl_test_server_run_command (server, revoke);
+  fl_workspace_reload_offers (ui.workspace);
+  wait_until (string_set, &message, 30, "the token to be refused");
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, "token"));
+
+  drafts = fl_local_store_list_drafts_sync (ui.store, NULL, NULL);
+  g_assert_cmpuint (drafts->len, ==, 1);
+  g_assert_cmpint (((FlDraft *) drafts->pdata[0])->assignment_id, ==, id);
+  ui_close (&ui);
+}
+
+static gboolean
+meter_ticking (gpointer data)
+{
+  return fl_earnings_meter_is_ticking (FL_EARNINGS_METER (data));
+}
+
+static gboolean
+meter_still (gpointer data)
+{
+  return !fl_earnings_meter_is_ticking (FL_EARNINGS_METER (data));
+}
+
+static GtkWidget *
+find_toggle_with_icon (GtkWidget *widget, const char *icon)
+{
+  if (GTK_IS_TOGGLE_BUTTON (widget) &&
+      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_toggle_with_icon (child, icon);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_meter_ticks_only_while_shown_and_working (void)
+{
+  Ui ui = { 0 };
+  GtkWidget *meter;
+  GtkWidget *pause;
+
+  ui_open (&ui, "meter.db");
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("offers"), g_free);
+  wait_until (offers_loaded, &ui, 30, "offers");
+  meter = fl_workspace_get_header_end (ui.workspace);
+  wait_until (meter_ticking, meter, 10, "the meter to tick");
+
+  /* Hidden: no timer at all. */
+  gtk_widget_set_visible (GTK_WIDGET (ui.window), FALSE);
+  wait_until (meter_still, meter, 10, "the meter to stop when hidden");
+  gtk_widget_set_visible (GTK_WIDGET (ui.window), TRUE);
+  wait_until (meter_ticking, meter, 10, "the meter to tick again");
+
+  /* On a break the clock stands still, and so does the meter. */
+  pause = find_toggle_with_icon (meter, "media-playback-pause-symbolic");
+  g_assert_nonnull (pause);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (pause), TRUE);
+  wait_until (meter_still, meter, 10, "the meter to stop on a break");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (pause), FALSE);
+  wait_until (meter_ticking, meter, 10, "the meter to tick after the break");
+  ui_close (&ui);
+}
+
 /* The child: works on a task, tags it, and waits for the kill once the draft is saved. */
 
 static gboolean
@@ -529,6 +737,13 @@ main (int argc, char *argv[])
   g_test_add_func ("/worker/ui/lease-expired-says-so-and-keeps-the-draft",
                    test_lease_expired_keeps_draft);
   g_test_add_func ("/worker/ui/draft-restored-after-sigkill", test_draft_restored_after_sigkill);
+  g_test_add_func ("/worker/ui/disk-full-on-submit-is-not-sent",
+                   test_disk_full_on_submit_is_not_sent);
+  g_test_add_func ("/worker/ui/meter-ticks-only-while-shown-and-working",
+                   test_meter_ticks_only_while_shown_and_working);
+  /* Last: it revokes the worker's token. */
+  g_test_add_func ("/worker/ui/revoked-token-asks-again-and-keeps-the-draft",
+                   test_revoked_token_asks_again_and_keeps_draft);
   status = g_test_run ();
 
   fl_test_server_free (server);
