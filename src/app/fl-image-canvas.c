@@ -434,44 +434,49 @@ pick_level (FlImageCanvas *self)
   return -1;
 }
 
+/* Past 100 %: the visible part, scaled by nearest neighbour, and while
+ * panning a third of a view around it, so that panning mostly moves a texture. */
 static void
 snapshot_nearest (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height)
 {
   FlLevel *level = self->levels[0];
-  double sx0, sy0, sx1, sy1;
-  int x0, y0, x1, y1;
-  double key[5];
+  double vx = self->origin_x * self->zoom, vy = self->origin_y * self->zoom;
+  double *key = self->nearest_key;
+  double x, y;
 
-  fl_image_canvas_image_to_widget (self, 0, 0, &sx0, &sy0);
-  fl_image_canvas_image_to_widget (self, level->width, level->height, &sx1, &sy1);
-  x0 = MAX (0, (int) floor (sx0));
-  y0 = MAX (0, (int) floor (sy0));
-  x1 = MIN (width, (int) ceil (sx1));
-  y1 = MIN (height, (int) ceil (sy1));
-  if (x1 <= x0 || y1 <= y0)
-    return;
-
-  key[0] = self->zoom;
-  key[1] = self->origin_x;
-  key[2] = self->origin_y;
-  key[3] = x1 - x0;
-  key[4] = y1 - y0;
-  if (self->nearest_texture == NULL || memcmp (key, self->nearest_key, sizeof key) != 0)
+  if (self->nearest_texture == NULL || key[0] != self->zoom || vx < key[1] || vy < key[2] ||
+      MIN (vx + width, level->width * self->zoom) > key[3] ||
+      MIN (vy + height, level->height * self->zoom) > key[4])
     {
-      g_autoptr (GdkPixbuf) dest = gdk_pixbuf_new (
-        GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (level->pixbuf), 8, x1 - x0, y1 - y0);
+      /* The margin only pays while panning; while zooming it is waste. */
+      double m = key[0] == self->zoom ? 0.3 : 0;
+      double gx0 = floor (MAX (0, vx - width * m));
+      double gy0 = floor (MAX (0, vy - height * m));
+      double gx1 = ceil (MIN (level->width * self->zoom, vx + width * (1 + m)));
+      double gy1 = ceil (MIN (level->height * self->zoom, vy + height * (1 + m)));
+      g_autoptr (GdkPixbuf) dest = NULL;
 
+      g_clear_object (&self->nearest_texture);
+      if (gx1 <= gx0 || gy1 <= gy0)
+        return;
+      dest = gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (level->pixbuf), 8,
+                             (int) (gx1 - gx0), (int) (gy1 - gy0));
       if (dest == NULL)
         return;
-      gdk_pixbuf_scale (level->pixbuf, dest, 0, 0, x1 - x0, y1 - y0,
-                        -self->origin_x * self->zoom - x0, -self->origin_y * self->zoom - y0,
+      gdk_pixbuf_scale (level->pixbuf, dest, 0, 0, (int) (gx1 - gx0), (int) (gy1 - gy0), -gx0, -gy0,
                         self->zoom, self->zoom, GDK_INTERP_NEAREST);
-      g_clear_object (&self->nearest_texture);
-      self->nearest_texture = texture_for_region (dest, 0, 0, x1 - x0, y1 - y0);
-      memcpy (self->nearest_key, key, sizeof key);
+      self->nearest_texture = texture_for_region (dest, 0, 0, (int) (gx1 - gx0), (int) (gy1 - gy0));
+      key[0] = self->zoom;
+      key[1] = gx0;
+      key[2] = gy0;
+      key[3] = gx1;
+      key[4] = gy1;
     }
+  /* Whole pixels: a fraction would blur every pixel edge. */
+  x = round (key[1] - vx);
+  y = round (key[2] - vy);
   gtk_snapshot_append_texture (snapshot, self->nearest_texture,
-                               &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
+                               &GRAPHENE_RECT_INIT (x, y, key[3] - key[1], key[4] - key[2]));
 }
 
 static void
