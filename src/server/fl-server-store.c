@@ -519,12 +519,12 @@ migrate (FlServerStore *self, GError **error)
   return TRUE;
 }
 
-FlServerStore *
-fl_server_store_open (const char *data_dir, GError **error)
+static FlServerStore *
+open_store (const char *data_dir, gboolean check, GError **error)
 {
   g_autoptr (FlServerStore) self = NULL;
   g_autofree char *path = NULL;
-  sqlite3_stmt *check;
+  sqlite3_stmt *check_stmt = NULL;
   gboolean ok;
 
   g_return_val_if_fail (data_dir != NULL, NULL);
@@ -562,19 +562,21 @@ fl_server_store_open (const char *data_dir, GError **error)
   sqlite3_extended_result_codes (self->db, 1);
 
   /* A damaged file must stop the server before it serves anything from it. */
-  ok = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check", -1, &check, NULL) == SQLITE_OK &&
-       sqlite3_step (check) == SQLITE_ROW &&
-       g_strcmp0 ((const char *) sqlite3_column_text (check, 0), "ok") == 0;
+  ok = !check;
+  ok = ok ||
+       (sqlite3_prepare_v2 (self->db, "PRAGMA quick_check", -1, &check_stmt, NULL) == SQLITE_OK &&
+        sqlite3_step (check_stmt) == SQLITE_ROW &&
+        g_strcmp0 ((const char *) sqlite3_column_text (check_stmt, 0), "ok") == 0);
   if (!ok)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    "The database “%s” is damaged or not a Fairlabel database (%s); restore it "
                    "from a backup",
                    path, sqlite3_errmsg (self->db));
-      sqlite3_finalize (check);
+      sqlite3_finalize (check_stmt);
       return NULL;
     }
-  sqlite3_finalize (check);
+  sqlite3_finalize (check_stmt);
 
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
       !exec (self, "PRAGMA synchronous = FULL", error) ||
@@ -584,6 +586,18 @@ fl_server_store_open (const char *data_dir, GError **error)
       return NULL;
     }
   return g_steal_pointer (&self);
+}
+
+FlServerStore *
+fl_server_store_open (const char *data_dir, GError **error)
+{
+  return open_store (data_dir, TRUE, error);
+}
+
+FlServerStore *
+fl_server_store_open_unchecked (const char *data_dir, GError **error)
+{
+  return open_store (data_dir, FALSE, error);
 }
 
 const char *

@@ -65,7 +65,11 @@ typedef struct
   char *name;
 } FlNewAsset;
 
+/* Opens (creating, migrating) DATA_DIR/fairlabel.db; checks the whole file first. */
 FlServerStore *fl_server_store_open (const char *data_dir, GError **error);
+/* The same without the full check, which reads the whole file: for the command
+ * line and the server's second connection. */
+FlServerStore *fl_server_store_open_unchecked (const char *data_dir, GError **error);
 const char *fl_server_store_get_data_dir (FlServerStore *self);
 
 gboolean fl_server_store_begin (FlServerStore *self, GError **error);

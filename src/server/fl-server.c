@@ -1131,7 +1131,7 @@ fl_server_new (FlServerStore *store)
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
   self->writer = g_thread_new ("fl-writer", writer_thread, self);
   g_clear_error (&error);
-  self->read_store = fl_server_store_open (fl_server_store_get_data_dir (store), &error);
+  self->read_store = fl_server_store_open_unchecked (fl_server_store_get_data_dir (store), &error);
   if (self->read_store != NULL)
     self->reader = g_thread_new ("fl-reader", reader_thread, self);
   else

@@ -223,7 +223,7 @@ with_store (StoreCommand func, char **args)
   g_autoptr (FlServerStore) store = NULL;
   g_autoptr (GError) error = NULL;
 
-  store = fl_server_store_open (data_dir, &error);
+  store = fl_server_store_open_unchecked (data_dir, &error);
   if (store == NULL || !fl_server_store_begin (store, &error))
     goto fail;
   if (!func (store, args, &error))
