@@ -753,6 +753,25 @@ toggle_tag_action (GtkWidget *widget, const char *name, GVariant *param)
     fl_image_document_toggle_tag (self->document, g_variant_get_string (param, NULL));
 }
 
+/* Alt+1 to Alt+9: the image tags in the order of the label configuration. */
+static void
+toggle_tag_number_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  FlImageView *self = FL_IMAGE_VIEW (widget);
+  int number = g_variant_get_int32 (param);
+  const char *const *tags;
+
+  if (self->document == NULL || self->config == NULL)
+    return;
+  tags = fl_label_config_get_tags (self->config);
+  for (int i = 1; tags[i - 1] != NULL; i++)
+    if (i == number)
+      {
+        fl_image_document_toggle_tag (self->document, tags[i - 1]);
+        return;
+      }
+}
+
 static void
 zoom_in_action (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -958,6 +977,8 @@ fl_image_view_class_init (FlImageViewClass *klass)
   gtk_widget_class_install_action (widget_class, "image.pick-hotkey", "s", pick_hotkey_action);
   gtk_widget_class_install_action (widget_class, "image.set-label", "s", set_label_action);
   gtk_widget_class_install_action (widget_class, "image.toggle-tag", "s", toggle_tag_action);
+  gtk_widget_class_install_action (widget_class, "image.toggle-tag-number", "i",
+                                   toggle_tag_number_action);
   gtk_widget_class_install_action (widget_class, "image.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "image.zoom-out", NULL, zoom_out_action);
   gtk_widget_class_install_action (widget_class, "image.zoom-fit", NULL, zoom_fit_action);
@@ -1015,6 +1036,8 @@ fl_image_view_class_init (FlImageViewClass *klass)
                                            "image.pick-hotkey", "s", name);
       gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_1 + (key - '1'), 0,
                                            "image.pick-hotkey", "s", name);
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + (key - '1'), GDK_ALT_MASK,
+                                           "image.toggle-tag-number", "i", key - '0');
     }
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "image.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_SHIFT_MASK, "image.zoom-in",

@@ -462,9 +462,14 @@ test_draw_edit_undo_redo (Fixture *f, gconstpointer data)
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "x"), 400, pixel (f) * 2);
   g_clear_pointer (&holder, json_node_unref);
 
+  /* Alt+2 toggles the second tag, the action toggles a tag by name. */
+  key (f, "alt+2");
   gtk_widget_activate_action (GTK_WIDGET (f->view), "image.toggle-tag", "s", "night");
   object = result (f, &holder);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "tags")), ==, 2);
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (object, "tags"), 0),
+                   ==, "blurry");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (object, "tags"), 1),
                    ==, "night");
   g_clear_pointer (&holder, json_node_unref);
   g_assert_cmpuint (f->changed, >=, 12);
