@@ -193,6 +193,10 @@ fl_client_new (const char *base_url, const char *token, gboolean allow_insecure,
   }
   self->host = g_strdup (host);
   self->token = g_strdup (token);
+  /* Nothing proxies loopback, and asking the system's proxy resolver costs the
+   * first request tens of milliseconds. */
+  if (host_is_loopback (host))
+    soup_session_set_proxy_resolver (self->session, NULL);
 
   return g_steal_pointer (&self);
 }
