@@ -315,6 +315,25 @@ save_draft_now (FlWorkspace *self)
   fl_local_store_save_draft_async (self->store, &draft, NULL, on_draft_saved, g_object_ref (self));
 }
 
+static void
+save_draft_sync (FlWorkspace *self)
+{
+  g_autofree char *json = assignment_json (self->current->assignment);
+  g_autofree char *text = fl_task_page_get_draft_text (self->task_page);
+  g_autoptr (GError) error = NULL;
+  FlDraft draft = {
+    .server_url = (char *) fl_client_get_base_url (self->client),
+    .assignment_id = self->current->assignment->id,
+    .assignment_json = json,
+    .result_json = text,
+    .active_seconds = task_seconds (self),
+  };
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  if (!fl_local_store_save_draft_sync (self->store, &draft, &error))
+    g_warning ("Cannot save the draft: %s", error->message);
+}
+
 static gboolean
 on_draft_timeout (gpointer user_data)
 {
@@ -1020,8 +1039,9 @@ fl_workspace_dispose (GObject *object)
 
   if (self->clock != NULL && self->store != NULL && self->client != NULL)
     {
-      if (self->draft_source != 0)
-        save_draft_now (self);
+      /* The app may be quitting: the last edits go to the disk before it does. */
+      if (self->current != NULL)
+        save_draft_sync (self);
       persist_work_time (self);
     }
   if (self->cancellable != NULL)
