@@ -837,7 +837,12 @@ trace_shape (const ShapesJob *job, cairo_t *cr, const FlShape *shape)
       case FL_SHAPE_BOX:
         job_to_widget (job, shape->x, shape->y, &x0, &y0);
         job_to_widget (job, shape->x + shape->width, shape->y + shape->height, &x1, &y1);
-        /* Inside the box, as the selected outline is drawn. */
+        /* Inside the box, as the selected outline is drawn, and on whole
+         * pixels: cairo then fills plain pixel boxes, its fastest path. */
+        x0 = round (x0);
+        y0 = round (y0);
+        x1 = round (x1);
+        y1 = round (y1);
         cairo_rectangle (cr, x0 + 1, y0 + 1, MAX (0, x1 - x0 - 2), MAX (0, y1 - y0 - 2));
         break;
       case FL_SHAPE_POLYGON:
@@ -962,19 +967,24 @@ shapes_job_draw (const ShapesJob *job)
       const GdkRGBA *color = &g_array_index (job->colors, GdkRGBA, g_array_index (list, guint, 0));
       gboolean points = FALSE;
 
-      cairo_new_path (cr);
-      for (guint k = 0; k < list->len; k++)
-        {
-          const FlShape *shape = g_ptr_array_index (job->shapes, g_array_index (list, guint, k));
-
-          if (shape->kind == FL_SHAPE_POINT)
-            points = TRUE;
-          else
-            trace_shape (job, cr, shape);
-        }
       gdk_cairo_set_source_rgba (cr, color);
       cairo_set_line_width (cr, 2);
-      cairo_stroke (cr);
+      /* Boxes apart from polygons: a path of rectangles only is stroked as
+       * boxes, without the general (slow) stroker. */
+      for (FlShapeKind kind = FL_SHAPE_BOX; kind <= FL_SHAPE_POLYGON; kind++)
+        {
+          cairo_new_path (cr);
+          for (guint k = 0; k < list->len; k++)
+            {
+              const FlShape *shape =
+                g_ptr_array_index (job->shapes, g_array_index (list, guint, k));
+
+              points |= shape->kind == FL_SHAPE_POINT;
+              if (shape->kind == kind)
+                trace_shape (job, cr, shape);
+            }
+          cairo_stroke (cr);
+        }
       if (!points)
         continue;
       for (guint k = 0; k < list->len; k++)
@@ -1017,18 +1027,26 @@ render_shapes_now (FlImageCanvas *self, int width, int height)
   ShapesJob *job = shapes_job_new (self, width, height);
   g_autoptr (GdkTexture) texture = NULL;
 
+  gint64 start = g_get_monotonic_time ();
+
   g_clear_object (&self->shapes_texture);
   if (job == NULL)
     return;
   texture = shapes_job_draw (job);
   install_layer (self, job, texture);
+  g_debug ("%u shapes drawn in %.3f s", job->shapes->len, (g_get_monotonic_time () - start) / 1e6);
   shapes_job_free (job);
 }
 
 static void
 shapes_job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  g_task_return_pointer (task, shapes_job_draw (task_data), g_object_unref);
+  gint64 start = g_get_monotonic_time ();
+  GdkTexture *texture = shapes_job_draw (task_data);
+
+  g_debug ("%u shapes drawn aside in %.3f s", ((ShapesJob *) task_data)->shapes->len,
+           (g_get_monotonic_time () - start) / 1e6);
+  g_task_return_pointer (task, texture, g_object_unref);
 }
 
 static void
@@ -1105,8 +1123,11 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
   self->last_view[1] = self->origin_x;
   self->last_view[2] = self->origin_y;
 
-  /* Edits are shown at once; view changes may wait a frame or two. */
-  if (self->shapes_texture == NULL || self->shapes_texture_version != self->shapes_version)
+  /* Edits are shown at once; the first layer and view changes may wait a
+   * frame or two, while the image itself is being decoded or moved. */
+  if (self->shapes_texture == NULL)
+    render_shapes_later (self, width, height);
+  else if (self->shapes_texture_version != self->shapes_version)
     render_shapes_now (self, width, height);
   else if (!shapes_texture_usable (self, width, height) ||
            (self->settle_due && view_still && self->zoom != self->shapes_zoom))

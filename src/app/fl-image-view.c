@@ -177,6 +177,7 @@ on_size_known (FlImageLoader *loader, int width, int height, FlImageView *self)
 {
   g_autoptr (GPtrArray) warnings = NULL;
   g_autoptr (GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
 
   if (self->document != NULL)
     return;
@@ -202,6 +203,8 @@ on_size_known (FlImageLoader *loader, int width, int height, FlImageView *self)
   gtk_spinner_stop (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "editor");
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  g_debug ("%u shapes laid out in %.3f s", fl_image_document_get_n_shapes (self->document),
+           (g_get_monotonic_time () - start) / 1e6);
   g_signal_emit (self, signals[READY], 0);
 }
 
