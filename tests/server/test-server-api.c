@@ -741,6 +741,40 @@ test_fair_pay_bonus_lifts_to_minimum (void)
   node =
     fl_test_call (server, "GET", "/api/v1/fairness", server->worker_token, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 403);
+
+  /* Payout over the admin API: reward and bonus, once. */
+  g_clear_pointer (&node, json_node_unref);
+  node = fl_test_call (server, "POST", "/api/v1/payout", server->worker_token, "{}", NULL, &status);
+  g_assert_cmpuint (status, ==, 403);
+  g_clear_pointer (&node, json_node_unref);
+  node = fl_test_call (server, "POST", "/api/v1/payout", server->admin_token,
+                       "{\"worker\":\"nobody\"}", NULL, &status);
+  g_assert_cmpuint (status, ==, 404);
+  g_clear_pointer (&node, json_node_unref);
+  node = fl_test_call (server, "POST", "/api/v1/payout", server->admin_token,
+                       "{\"worker\":\"demo-worker\"}", NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  {
+    JsonArray *paid = json_object_get_array_member (object (node), "paid");
+    JsonObject *row = json_array_get_object_element (paid, 0);
+
+    g_assert_cmpuint (json_array_get_length (paid), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (row, "worker"), ==, "demo-worker");
+    g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (row, "amount"), "amount"), ==,
+      "0.34");
+    g_assert_cmpint (json_object_get_int_member (row, "entries"), ==, 2);
+  }
+  g_clear_pointer (&node, json_node_unref);
+  node = fl_test_call (server, "POST", "/api/v1/payout", server->admin_token, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (node), "paid")),
+                    ==, 0);
+  {
+    g_autoptr (FlEarnings) after = earnings (server, server->worker_token);
+
+    g_assert_cmpint (g_array_index (after->totals, FlEarningsTotals, 0).paid, ==, 34);
+  }
 }
 
 /* One second of a 440 Hz tone, 8 kHz 16-bit mono WAV. */
