@@ -11,10 +11,9 @@
 /* Requests that write run on one writer thread that owns the database's write
  * connection; requests that only read run on a reader thread with a second
  * connection, so they never wait for a commit (WAL lets both work at once).
- * Requests that write
- * arrive together share one transaction (each in its own savepoint), and all of
- * them are answered once it has committed: the server commits before it
- * answers, and pays one fsync per batch rather than per request. */
+ * Writes that arrive together share one transaction (each in its own
+ * savepoint), and all of them are answered once it has committed: the server
+ * commits before it answers, and pays one fsync per batch, not per request. */
 #define MAX_BATCH 512
 #define MAINTENANCE_INTERVAL_SECONDS 1
 #define LISTEN_BACKLOG 1024
