@@ -20,6 +20,7 @@ struct _FlOffersPage
   gint64 target_minor;
   char *target_currency;
   gboolean loaded;
+  guint spinner_source;
 
   GtkLabel *summary_label;
   GtkToggleButton *hide_toggle;
@@ -84,12 +85,15 @@ update_view (FlOffersPage *self)
   gtk_label_set_label (self->summary_label, summary);
   gtk_widget_set_sensitive (GTK_WIDGET (self->hide_toggle), self->target_minor > 0);
 
-  if (total == 0)
-    gtk_stack_set_visible_child_name (self->stack, "empty");
-  else if (shown == 0)
-    gtk_stack_set_visible_child_name (self->stack, "all-hidden");
-  else
-    gtk_stack_set_visible_child_name (self->stack, "list");
+  /* The first answer appears at once, with no fade from the blank page. */
+  gtk_stack_set_visible_child_full (
+    self->stack,
+    total == 0   ? "empty"
+    : shown == 0 ? "all-hidden"
+                 : "list",
+    g_str_equal (gtk_stack_get_visible_child_name (self->stack), "blank")
+      ? GTK_STACK_TRANSITION_TYPE_NONE
+      : GTK_STACK_TRANSITION_TYPE_CROSSFADE);
 }
 
 static gboolean
@@ -208,6 +212,7 @@ fl_offers_page_dispose (GObject *object)
 {
   FlOffersPage *self = FL_OFFERS_PAGE (object);
 
+  g_clear_handle_id (&self->spinner_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_OFFERS_PAGE);
   g_clear_object (&self->sorted);
   g_clear_pointer (&self->target_currency, g_free);
@@ -283,15 +288,27 @@ fl_offers_page_new (void)
   return g_object_new (FL_TYPE_OFFERS_PAGE, NULL);
 }
 
+static gboolean
+on_still_loading (gpointer user_data)
+{
+  FlOffersPage *self = user_data;
+
+  self->spinner_source = 0;
+  gtk_spinner_start (self->spinner);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  return G_SOURCE_REMOVE;
+}
+
+/* A spinner only when the wait is long enough to notice: drawing one costs
+ * frames that a fast answer does not need. */
 void
 fl_offers_page_show_loading (FlOffersPage *self)
 {
   g_return_if_fail (FL_IS_OFFERS_PAGE (self));
 
-  if (self->loaded)
+  if (self->loaded || self->spinner_source != 0)
     return;
-  gtk_spinner_start (self->spinner);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
+  self->spinner_source = g_timeout_add (300, on_still_loading, self);
 }
 
 void
@@ -319,6 +336,7 @@ fl_offers_page_set_offers (FlOffersPage *self, GPtrArray *offers)
   g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
                        items->pdata, items->len);
   self->loaded = TRUE;
+  g_clear_handle_id (&self->spinner_source, g_source_remove);
   gtk_spinner_stop (self->spinner);
   update_view (self);
 }
@@ -329,6 +347,7 @@ fl_offers_page_show_offline (FlOffersPage *self, const char *message)
   g_return_if_fail (FL_IS_OFFERS_PAGE (self));
 
   adw_status_page_set_description (self->offline_page, message);
+  g_clear_handle_id (&self->spinner_source, g_source_remove);
   gtk_spinner_stop (self->spinner);
   gtk_label_set_label (self->summary_label, "");
   gtk_stack_set_visible_child_name (self->stack, "offline");
