@@ -566,6 +566,54 @@ test_meter_ticks_only_while_shown_and_working (void)
   ui_close (&ui);
 }
 
+static gboolean
+header_says_waiting (gpointer data)
+{
+  Ui *ui = data;
+  g_autoptr (GString) labels = g_string_new (NULL);
+
+  collect_labels (fl_workspace_get_header_title (ui->workspace), labels);
+  return strstr (labels->str, "1 waiting to send") != NULL;
+}
+
+static gboolean
+offline_shown (gpointer data)
+{
+  Ui *ui = data;
+  g_autoptr (GString) labels = g_string_new (NULL);
+
+  collect_labels (GTK_WIDGET (fl_workspace_get_offers_page (ui->workspace)), labels);
+  return strstr (labels->str, "Cannot Reach the Server") != NULL;
+}
+
+static void
+test_header_counts_waiting_while_server_down (void)
+{
+  Ui ui = { 0 };
+  g_autofree char *shot = NULL;
+  FlTaskPage *page;
+  gint64 project = fl_test_server_add_image_project (server, "Offline", "0.20", 60, 900, 1);
+
+  g_settings_set_boolean (settings, "keep-going", FALSE);
+  ui_open (&ui, "offline.db");
+  accept_and_wait (&ui, project);
+  page = fl_workspace_get_task_page (ui.workspace);
+  wait_until (result_ready, page, 30, "the image");
+
+  fl_test_server_stop (server);
+  gtk_widget_activate_action (GTK_WIDGET (page), "task.submit", NULL);
+  wait_until (header_says_waiting, &ui, 30, "the header to count one waiting");
+  wait_until (offline_shown, &ui, 30, "the offline page");
+  settle (1000);
+  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-offline-waiting");
+
+  /* The server comes back: the submission lands and the count goes. */
+  fl_test_server_restart (server);
+  wait_until (outbox_empty, ui.workspace, 60, "the outbox to empty");
+  g_assert_false (header_says_waiting (&ui));
+  ui_close (&ui);
+}
+
 /* The child: works on a task, tags it, and waits for the kill once the draft is saved. */
 
 static gboolean
@@ -741,6 +789,8 @@ main (int argc, char *argv[])
                    test_disk_full_on_submit_is_not_sent);
   g_test_add_func ("/worker/ui/meter-ticks-only-while-shown-and-working",
                    test_meter_ticks_only_while_shown_and_working);
+  g_test_add_func ("/worker/ui/header-counts-submissions-waiting-while-server-down",
+                   test_header_counts_waiting_while_server_down);
   /* Last: it revokes the worker's token. */
   g_test_add_func ("/worker/ui/revoked-token-asks-again-and-keeps-the-draft",
                    test_revoked_token_asks_again_and_keeps_draft);
