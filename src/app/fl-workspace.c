@@ -994,6 +994,7 @@ on_restored_prepared (FlWorkspace *self, Prepared *prepared)
       prepared_free (prepared);
       return;
     }
+  g_debug ("Restored assignment %" G_GINT64_FORMAT, prepared->assignment->id);
   show_prepared (self, prepared);
   toast (self, _ ("Your unfinished task was restored."));
 }
