@@ -396,6 +396,7 @@ fl_task_page_show (FlTaskPage *self, const FlAssignment *assignment, GPtrArray *
                    gint64 deadline_us, const char *draft_json)
 {
   g_autofree char *reward = NULL;
+  g_autofree char *task_id = NULL;
   g_autofree char *meta = NULL;
   g_autofree char *result = NULL;
   GtkWidget *view;
@@ -412,9 +413,10 @@ fl_task_page_show (FlTaskPage *self, const FlAssignment *assignment, GPtrArray *
 
   gtk_label_set_label (self->title_label, assignment->title != NULL ? assignment->title : "");
   reward = fl_money_format (&assignment->reward);
+  task_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                             assignment->task != NULL ? assignment->task->id : assignment->id);
   /* Translators: “Pays 0.50 USD · task 12” */
-  meta = g_strdup_printf (_ ("Pays %s · task %" G_GINT64_FORMAT), reward,
-                          assignment->task != NULL ? assignment->task->id : assignment->id);
+  meta = g_strdup_printf (_ ("Pays %s · task %s"), reward, task_id);
   gtk_label_set_label (self->meta_label, meta);
   gtk_label_set_label (self->instructions_label,
                        assignment->instructions != NULL && *assignment->instructions != '\0'
