@@ -1992,6 +1992,50 @@ totals_add (FlEarningsTotals *t, FlLedgerState state, gint64 amount, gint64 seco
   t->active_seconds += seconds;
 }
 
+FlAssignment *
+fl_server_store_get_assignment (FlServerStore *self, gint64 worker_id, gint64 assignment_id,
+                                gint64 now, GError **error)
+{
+  g_return_val_if_fail (FL_IS_SERVER_STORE (self), NULL);
+  return load_assignment (self, assignment_id, worker_id, TRUE, now, NULL, error);
+}
+
+GPtrArray *
+fl_server_store_active_assignments (FlServerStore *self, gint64 worker_id, gint64 now,
+                                    GError **error)
+{
+  g_autoptr (GPtrArray) assignments =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) fl_assignment_free);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *s = q (self, "SELECT id FROM assignments WHERE worker_id = ? AND state = 'active' "
+                             "AND deadline > ? ORDER BY id");
+  int rc;
+
+  g_return_val_if_fail (FL_IS_SERVER_STORE (self), NULL);
+
+  sqlite3_bind_int64 (s, 1, worker_id);
+  sqlite3_bind_int64 (s, 2, now);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (s, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return (db_error (self, error), NULL);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      FlAssignment *a =
+        load_assignment (self, g_array_index (ids, gint64, i), worker_id, TRUE, now, NULL, error);
+
+      if (a == NULL)
+        return NULL;
+      g_ptr_array_add (assignments, a);
+    }
+  return g_steal_pointer (&assignments);
+}
+
 FlEarnings *
 fl_server_store_earnings (FlServerStore *self, gint64 worker_id, GError **error)
 {

@@ -129,6 +129,12 @@ JsonNode *fl_server_store_submit (FlServerStore *self, gint64 worker_id, gint64 
                                   const char *idempotency_key, gint64 now, GError **error);
 FlAssignment *fl_server_store_return (FlServerStore *self, gint64 worker_id, gint64 assignment_id,
                                       gint64 active_seconds, gint64 now, GError **error);
+/* One of the worker's own assignments, with its task; another worker's is not found. */
+FlAssignment *fl_server_store_get_assignment (FlServerStore *self, gint64 worker_id,
+                                              gint64 assignment_id, gint64 now, GError **error);
+/* The worker's assignments whose lease still runs, with their tasks (to resume work). */
+GPtrArray *fl_server_store_active_assignments (FlServerStore *self, gint64 worker_id, gint64 now,
+                                               GError **error);
 /* The newest entries (at most this many) with totals over the whole ledger. */
 #define FL_SERVER_STORE_EARNINGS_ENTRIES 500
 FlEarnings *fl_server_store_earnings (FlServerStore *self, gint64 worker_id, GError **error);

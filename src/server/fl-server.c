@@ -487,6 +487,34 @@ run_return (FlServerStore *store, Job *job, gint64 now, GError **error)
 }
 
 static JsonNode *
+run_get_assignment (FlServerStore *store, Job *job, gint64 now, GError **error)
+{
+  g_autoptr (FlAssignment) a =
+    fl_server_store_get_assignment (store, job->user->id, job->id, now, error);
+
+  return a ? fl_assignment_to_json (a) : NULL;
+}
+
+static JsonNode *
+run_my_assignments (FlServerStore *store, Job *job, gint64 now, GError **error)
+{
+  g_autoptr (GPtrArray) list =
+    fl_server_store_active_assignments (store, job->user->id, now, error);
+  g_autoptr (JsonArray) array = json_array_new ();
+  g_autoptr (JsonObject) root = json_object_new ();
+  JsonNode *node;
+
+  if (list == NULL)
+    return NULL;
+  for (guint i = 0; i < list->len; i++)
+    json_array_add_element (array, fl_assignment_to_json (g_ptr_array_index (list, i)));
+  json_object_set_array_member (root, "assignments", json_array_ref (array));
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, root);
+  return node;
+}
+
+static JsonNode *
 run_earnings (FlServerStore *store, Job *job, gint64 now, GError **error)
 {
   g_autoptr (FlEarnings) earnings = fl_server_store_earnings (store, job->user->id, error);
@@ -841,6 +869,18 @@ handle_api (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
   else if (ROUTE (is_get, 2, "me") && strcmp (parts[1], "earnings") == 0)
     {
       job->func = run_earnings;
+      job->read_only = TRUE;
+    }
+  else if (ROUTE (is_get, 2, "me") && strcmp (parts[1], "assignments") == 0)
+    {
+      job->func = run_my_assignments;
+      job->read_only = TRUE;
+    }
+  else if (ROUTE (is_get, 2, "assignments"))
+    {
+      if (!parse_id (parts[1], &job->id))
+        goto not_found;
+      job->func = run_get_assignment;
       job->read_only = TRUE;
     }
   else if (ROUTE (is_post, 3, "projects") && strcmp (parts[2], "accept") == 0)

@@ -260,6 +260,30 @@ test_accept_gives_lease_task_and_assets (void)
 
   b = accept_task (server, server->worker_token);
   g_assert_cmpint (b->task->id, !=, a->task->id);
+
+  /* After a restart of the app, the worker finds both leases again, tasks included. */
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT, a->id);
+    g_autofree char *other = fl_test_server_add_user (server, "kim", "worker");
+    g_autoptr (JsonNode) list = fl_test_call (server, "GET", "/api/v1/me/assignments",
+                                              server->worker_token, NULL, NULL, &status);
+    g_autoptr (JsonNode) one = NULL;
+    g_autoptr (FlAssignment) again = NULL;
+    JsonArray *array;
+
+    g_assert_cmpuint (status, ==, 200);
+    array = json_object_get_array_member (json_node_get_object (list), "assignments");
+    g_assert_cmpuint (json_array_get_length (array), ==, 2);
+    one = fl_test_call (server, "GET", path, server->worker_token, NULL, NULL, &status);
+    g_assert_cmpuint (status, ==, 200);
+    again = fl_assignment_from_json (one, NULL);
+    g_assert_nonnull (again);
+    g_assert_cmpint (again->task->id, ==, a->task->id);
+    g_assert_nonnull (again->label_config);
+    g_clear_pointer (&one, json_node_unref);
+    one = fl_test_call (server, "GET", path, other, NULL, NULL, &status);
+    g_assert_cmpuint (status, ==, 404);
+  }
   {
     g_autoptr (JsonNode) node = fl_test_call (server, "POST", "/api/v1/projects/1/accept",
                                               server->worker_token, NULL, NULL, &status);
