@@ -1126,7 +1126,12 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
   /* Edits are shown at once; the first layer and view changes may wait a
    * frame or two, while the image itself is being decoded or moved. */
   if (self->shapes_texture == NULL)
-    render_shapes_later (self, width, height);
+    {
+      /* Before any pixels, drawing shapes would only take the processor
+       * from the decoders; the layer follows the first image. */
+      if (self->drawn_level >= 0)
+        render_shapes_later (self, width, height);
+    }
   else if (self->shapes_texture_version != self->shapes_version)
     render_shapes_now (self, width, height);
   else if (!shapes_texture_usable (self, width, height) ||
