@@ -402,6 +402,8 @@ fl_image_canvas_reset (FlImageCanvas *self, int image_width, int image_height)
 
   clear_levels (self);
   clear_drag (self);
+  g_clear_object (&self->shapes_texture);
+  self->shapes_version++;
   g_array_set_size (self->draft, 0);
   g_hash_table_remove_all (self->selection);
   self->image_width = image_width;
