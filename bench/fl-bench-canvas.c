@@ -310,7 +310,12 @@ on_after_paint (GdkFrameClock *clock, gpointer user_data)
     bench.idle_paints++;
   if (bench.first_frame == 0 && fl_image_canvas_get_drawn_level (bench.canvas) >= 0)
     bench.first_frame = now;
-  if (bench.full_frame == 0 && fl_image_canvas_has_level (bench.canvas, 0))
+  /* Full resolution is on screen once the frame shows a level made from
+   * the full decode as sharp as the screen, not merely once it is loaded. */
+  if (bench.full_frame == 0 && fl_image_canvas_has_level (bench.canvas, 0) &&
+      fl_image_canvas_get_drawn_level (bench.canvas) >= 0 &&
+      fl_image_canvas_get_drawn_level (bench.canvas) <=
+        fl_image_canvas_get_ideal_level (bench.canvas))
     bench.full_frame = now;
   if (bench.animating && bench.frame > 0 && bench.frame_start > 0)
     {

@@ -413,16 +413,26 @@ fl_image_canvas_reset (FlImageCanvas *self, int image_width, int image_height)
   emit_selection_changed (self);
 }
 
+/* The coarsest level that still has a texel for every screen pixel. */
+int
+fl_image_canvas_get_ideal_level (FlImageCanvas *self)
+{
+  int ideal = 0;
+
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), 0);
+
+  if (self->zoom < 1.0)
+    ideal = (int) floor (log2 (1.0 / self->zoom) + 1e-9);
+  return CLAMP (ideal, 0, MAX_LEVELS - 1);
+}
+
 /* The level matching the zoom; else one step finer; else the nearest
  * coarser one (cheap to draw); else whatever finer level is loaded. */
 static int
 pick_level (FlImageCanvas *self)
 {
-  int ideal = 0;
+  int ideal = fl_image_canvas_get_ideal_level (self);
 
-  if (self->zoom < 1.0)
-    ideal = (int) floor (log2 (1.0 / self->zoom) + 1e-9);
-  ideal = CLAMP (ideal, 0, MAX_LEVELS - 1);
   if (self->levels[ideal] != NULL)
     return ideal;
   if (ideal > 0 && self->levels[ideal - 1] != NULL)

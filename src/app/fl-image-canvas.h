@@ -24,6 +24,7 @@ void fl_image_canvas_reset (FlImageCanvas *self, int image_width, int image_heig
 void fl_image_canvas_add_level (FlImageCanvas *self, guint level, GdkPixbuf *pixbuf);
 gboolean fl_image_canvas_has_level (FlImageCanvas *self, guint level);
 int fl_image_canvas_get_drawn_level (FlImageCanvas *self);
+int fl_image_canvas_get_ideal_level (FlImageCanvas *self);
 guint fl_image_canvas_get_drawn_shapes (FlImageCanvas *self);
 gint64 fl_image_canvas_get_snapshot_time (FlImageCanvas *self);
 void fl_image_canvas_set_document (FlImageCanvas *self, FlImageDocument *document);
