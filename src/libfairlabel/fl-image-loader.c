@@ -448,6 +448,58 @@ decode_full (LoadData *data, const char *format_name, GError **error)
   return NULL;
 }
 
+/* @src at half the size, each pixel the mean of the 2 x 2 block it covers
+ * (an odd last row or column counts twice), weighted by alpha as gdk-pixbuf
+ * does not premultiply. Several times faster than gdk_pixbuf_scale_simple ()
+ * and as good for this step. */
+static GdkPixbuf *
+halve (GdkPixbuf *src)
+{
+  int src_width = gdk_pixbuf_get_width (src);
+  int src_height = gdk_pixbuf_get_height (src);
+  int src_stride = gdk_pixbuf_get_rowstride (src);
+  int channels = gdk_pixbuf_get_n_channels (src);
+  gboolean alpha = gdk_pixbuf_get_has_alpha (src);
+  int width = (src_width + 1) / 2;
+  int height = (src_height + 1) / 2;
+  const guint8 *src_pixels = gdk_pixbuf_read_pixels (src);
+  GdkPixbuf *dest = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, width, height);
+
+  if (dest == NULL)
+    return NULL;
+  for (int y = 0; y < height; y++)
+    {
+      const guint8 *r0 = src_pixels + (gsize) (2 * y) * src_stride;
+      const guint8 *r1 = src_pixels + (gsize) MIN (2 * y + 1, src_height - 1) * src_stride;
+      guint8 *out = gdk_pixbuf_get_pixels (dest) + (gsize) y * gdk_pixbuf_get_rowstride (dest);
+
+      for (int x = 0; x < width; x++, out += channels)
+        {
+          int a = 2 * x * channels;
+          int b = MIN (2 * x + 1, src_width - 1) * channels;
+
+          if (!alpha)
+            {
+              out[0] = (r0[a] + r0[b] + r1[a] + r1[b] + 2) >> 2;
+              out[1] = (r0[a + 1] + r0[b + 1] + r1[a + 1] + r1[b + 1] + 2) >> 2;
+              out[2] = (r0[a + 2] + r0[b + 2] + r1[a + 2] + r1[b + 2] + 2) >> 2;
+            }
+          else
+            {
+              guint w = r0[a + 3] + r0[b + 3] + r1[a + 3] + r1[b + 3];
+
+              for (int c = 0; c < 3; c++)
+                out[c] = w == 0 ? 0
+                                : (r0[a + c] * r0[a + 3] + r0[b + c] * r0[b + 3] +
+                                   r1[a + c] * r1[a + 3] + r1[b + c] * r1[b + 3] + w / 2) /
+                                    w;
+              out[3] = (w + 2) >> 2;
+            }
+        }
+    }
+  return dest;
+}
+
 static void
 preview_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -459,7 +511,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   LoadData *data = task_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GdkPixbuf) decoded = NULL;
-  g_autoptr (GdkPixbuf) level = NULL;
+  g_autoptr (GdkPixbuf) full = NULL;
+  g_autoptr (GPtrArray) levels = NULL;
   const char *format_name = NULL;
   int width, height;
 
@@ -484,28 +537,31 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  level = gdk_pixbuf_apply_embedded_orientation (decoded);
+  full = gdk_pixbuf_apply_embedded_orientation (decoded);
   g_clear_object (&decoded);
-  width = gdk_pixbuf_get_width (level);
-  height = gdk_pixbuf_get_height (level);
-  deliver (data, 0, level, width, height);
+  width = gdk_pixbuf_get_width (full);
+  height = gdk_pixbuf_get_height (full);
+  deliver (data, 0, full, width, height);
 
-  for (guint n = 1;
-       MAX (gdk_pixbuf_get_width (level), gdk_pixbuf_get_height (level)) > COARSEST_SIDE; n++)
+  /* Made all at once, each from the one before, and handed over coarsest
+   * first: a whole-image view shows one of the coarse levels and so becomes
+   * sharp without waiting for the finer ones. */
+  levels = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (levels, g_object_ref (full));
+  while (MAX (gdk_pixbuf_get_width (g_ptr_array_index (levels, levels->len - 1)),
+              gdk_pixbuf_get_height (g_ptr_array_index (levels, levels->len - 1))) > COARSEST_SIDE)
     {
       GdkPixbuf *next;
 
       if (g_task_return_error_if_cancelled (task))
         return;
-      next = gdk_pixbuf_scale_simple (level, MAX (1, (gdk_pixbuf_get_width (level) + 1) / 2),
-                                      MAX (1, (gdk_pixbuf_get_height (level) + 1) / 2),
-                                      GDK_INTERP_BILINEAR);
+      next = halve (g_ptr_array_index (levels, levels->len - 1));
       if (next == NULL)
         break;
-      g_object_unref (level);
-      level = next;
-      deliver (data, n, level, width, height);
+      g_ptr_array_add (levels, next);
     }
+  for (guint n = levels->len - 1; n > 0; n--)
+    deliver (data, n, g_ptr_array_index (levels, n), width, height);
   g_task_return_boolean (task, TRUE);
 }
 
