@@ -536,14 +536,23 @@ fl_image_document_clamp_shape (FlImageDocument *self, FlShape *shape)
           double x1 = MAX (shape->x, shape->x + shape->width);
           double y1 = MAX (shape->y, shape->y + shape->height);
 
-          x0 = CLAMP (x0, 0, w);
-          x1 = CLAMP (x1, 0, w);
-          y0 = CLAMP (y0, 0, h);
-          y1 = CLAMP (y1, 0, h);
-          shape->x = x0;
-          shape->y = y0;
-          shape->width = x1 - x0;
-          shape->height = y1 - y0;
+          /* A side that is inside keeps its exact numbers: (x + width) - x is not
+           * always width in floating point, and a box within the image must load
+           * unchanged, without a warning. */
+          if (x0 < 0 || x1 > w || shape->width < 0)
+            {
+              x0 = CLAMP (x0, 0, w);
+              x1 = CLAMP (x1, 0, w);
+              shape->x = x0;
+              shape->width = x1 - x0;
+            }
+          if (y0 < 0 || y1 > h || shape->height < 0)
+            {
+              y0 = CLAMP (y0, 0, h);
+              y1 = CLAMP (y1, 0, h);
+              shape->y = y0;
+              shape->height = y1 - y0;
+            }
           return shape->width >= MIN_EXTENT && shape->height >= MIN_EXTENT;
         }
       case FL_SHAPE_POINT:

@@ -93,6 +93,76 @@ test_preannotation_clamped_and_dropped (void)
   g_assert_nonnull (strstr (g_ptr_array_index (warnings, 6), "circle"));
 }
 
+/* 499.8 + 26.8 - 499.8 is not 26.8 in binary floating point: such a box lies
+ * inside the image and must load exactly as given, without a warning. */
+static void
+test_preannotation_inside_loads_unchanged (void)
+{
+  const char *input =
+    "{\"kind\":\"image\",\"shapes\":["
+    "{\"id\":\"s1\",\"type\":\"box\",\"label\":\"person\",\"x\":499.8,\"y\":434.6,"
+    "\"width\":26.8,\"height\":75.2},"
+    "{\"id\":\"s2\",\"type\":\"box\",\"label\":\"car\",\"x\":859.0,\"y\":452.4,"
+    "\"width\":321.4,\"height\":136.0}]}";
+  g_autoptr (JsonNode) in = parse (input);
+  g_autoptr (FlImageDocument) doc = fl_image_document_new (1280, 853);
+  g_autoptr (GPtrArray) warnings = NULL;
+  g_autoptr (GError) error = NULL;
+  const FlShape *shape;
+
+  g_assert_true (499.8 + 26.8 - 499.8 != 26.8);
+  g_assert_true (fl_image_document_load_result (doc, in, &warnings, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    g_test_message ("warning: %s", (char *) g_ptr_array_index (warnings, i));
+  g_assert_true (warnings == NULL || warnings->len == 0);
+  g_assert_cmpuint (fl_image_document_get_n_shapes (doc), ==, 2);
+  shape = fl_image_document_lookup (doc, "s1");
+  g_assert_cmpfloat (shape->x, ==, 499.8);
+  g_assert_cmpfloat (shape->width, ==, 26.8);
+  g_assert_cmpfloat (shape->y, ==, 434.6);
+  g_assert_cmpfloat (shape->height, ==, 75.2);
+  shape = fl_image_document_lookup (doc, "s2");
+  g_assert_cmpfloat (shape->width, ==, 321.4);
+  g_assert_cmpfloat (shape->height, ==, 136.0);
+}
+
+/* Every demo task opens with its detector boxes as they were drawn, without
+ * a single warning. */
+static void
+test_demo_preannotations_load_without_warnings (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("FAIRLABEL_BUILD_DIR"), "data", "demo",
+                                            "images", "annotations.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GList) members = NULL;
+  JsonObject *all;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  all = json_node_get_object (json_parser_get_root (parser));
+  members = json_object_get_members (all);
+  g_assert_nonnull (members);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *result = json_object_get_member (all, l->data);
+      JsonObject *image = json_object_get_object_member (json_node_get_object (result), "image");
+      JsonArray *shapes = json_object_get_array_member (json_node_get_object (result), "shapes");
+      g_autoptr (FlImageDocument) doc =
+        fl_image_document_new ((int) json_object_get_int_member (image, "width"),
+                               (int) json_object_get_int_member (image, "height"));
+      g_autoptr (GPtrArray) warnings = NULL;
+
+      g_assert_true (fl_image_document_load_result (doc, result, &warnings, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+        g_test_message ("%s: %s", (char *) l->data, (char *) g_ptr_array_index (warnings, i));
+      g_assert_true (warnings == NULL || warnings->len == 0);
+      g_assert_cmpuint (fl_image_document_get_n_shapes (doc), ==, json_array_get_length (shapes));
+    }
+}
+
 static void
 test_preannotation_of_wrong_kind_is_refused (void)
 {
@@ -287,6 +357,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/image/document/result-round-trips", test_round_trip);
   g_test_add_func ("/image/document/pre-annotation-clamped-or-dropped-with-warnings",
                    test_preannotation_clamped_and_dropped);
+  g_test_add_func ("/image/document/pre-annotation-inside-loads-unchanged-without-warnings",
+                   test_preannotation_inside_loads_unchanged);
+  g_test_add_func ("/image/document/demo-pre-annotations-load-without-warnings",
+                   test_demo_preannotations_load_without_warnings);
   g_test_add_func ("/image/document/pre-annotation-of-wrong-kind-refused",
                    test_preannotation_of_wrong_kind_is_refused);
   g_test_add_func ("/image/document/undo-redo-every-edit", test_undo_redo_every_edit);
