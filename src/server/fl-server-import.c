@@ -218,6 +218,123 @@ fl_server_import_path (FlServerStore *store, gint64 project_id, const char *path
     }
 }
 
+static JsonArray *
+array_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static const char *
+entry_name (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return json_object_get_string_member_with_default (json_node_get_object (node), "name", NULL);
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+static gboolean
+list_has_name (JsonArray *list, const char *name)
+{
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    if (g_strcmp0 (entry_name (json_array_get_element (list, i)), name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+list_has_member_value (JsonArray *list, const char *member, const char *value)
+{
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    {
+      JsonNode *node = json_array_get_element (list, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) && g_strcmp0 (json_object_get_string_member_with_default (
+                                                        json_node_get_object (node), member, NULL),
+                                                      value) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A copy of an imported entry with only the members a label config allows; a
+ * hotkey the project already uses is left out. */
+static JsonNode *
+copy_entry (JsonNode *node, const char *key, JsonArray *existing)
+{
+  static const char *const class_members[] = { "name", "color", "hotkey", "attributes", NULL };
+  static const char *const speaker_members[] = { "name", "color", NULL };
+  const char *const *members = strcmp (key, "classes") == 0 ? class_members : speaker_members;
+  JsonObject *from, *to;
+  JsonNode *copy;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return json_node_copy (node);
+  from = json_node_get_object (node);
+  to = json_object_new ();
+  for (guint i = 0; members[i] != NULL; i++)
+    {
+      JsonNode *value = json_object_get_member (from, members[i]);
+
+      if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+        continue;
+      if (strcmp (members[i], "hotkey") == 0 &&
+          (!JSON_NODE_HOLDS_VALUE (value) ||
+           list_has_member_value (existing, "hotkey", json_node_get_string (value))))
+        continue;
+      json_object_set_member (to, members[i], json_node_copy (value));
+    }
+  copy = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (copy, to);
+  return copy;
+}
+
+/* Adds to @config the classes, tags and speakers of @imported it lacks; says
+ * what it did in @summary. Returns whether @config changed. */
+static gboolean
+merge_label_config (JsonObject *config, JsonObject *imported, GString *summary)
+{
+  static const char *const keys[] = { "classes", "tags", "speakers" };
+  gboolean changed = FALSE;
+
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      JsonArray *from = array_member (imported, keys[k]);
+      JsonArray *to = array_member (config, keys[k]);
+      gboolean was_empty = to == NULL || json_array_get_length (to) == 0;
+      g_autoptr (GString) names = g_string_new (NULL);
+      guint added = 0;
+
+      if (from == NULL)
+        continue;
+      if (to == NULL)
+        {
+          to = json_array_new ();
+          json_object_set_array_member (config, keys[k], to);
+        }
+      for (guint i = 0; i < json_array_get_length (from); i++)
+        {
+          JsonNode *node = json_array_get_element (from, i);
+          const char *name = entry_name (node);
+
+          if (name == NULL || name[0] == '\0' || list_has_name (to, name))
+            continue;
+          g_string_append_printf (names, "%s%s", added ? ", " : "", name);
+          json_array_add_element (to, copy_entry (node, keys[k], to));
+          added++;
+        }
+      if (added == 0)
+        continue;
+      changed = TRUE;
+      g_string_append_printf (summary, "label config: %s %u %s from the import: %s\n",
+                              was_empty ? "set" : "added", added, keys[k], names->str);
+    }
+  return changed;
+}
+
 gboolean
 fl_server_import_dataset (FlServerStore *store, gint64 project_id, const char *path,
                           const char *format, guint *n_added, char **report_text, GError **error)
@@ -242,6 +359,27 @@ fl_server_import_dataset (FlServerStore *store, gint64 project_id, const char *p
       g_set_error (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_INVALID_FIELD,
                    "“%s” holds %s tasks; the project is %s", path, ds->kind, project->kind);
       return FALSE;
+    }
+  if (ds->label_config != NULL)
+    {
+      g_autoptr (GString) summary = g_string_new (NULL);
+
+      if (!merge_label_config (project->label_config, ds->label_config, summary))
+        g_string_append (summary, "label config: unchanged, the project has every class, tag "
+                                  "and speaker of the import\n");
+      else if (!fl_server_store_set_label_config (store, project_id, project->label_config, error))
+        {
+          g_prefix_error (error, "The imported label config: ");
+          return FALSE;
+        }
+      if (report_text != NULL)
+        {
+          char *joined = g_strconcat (*report_text ? *report_text : "", *report_text ? "\n" : "",
+                                      summary->str, NULL);
+
+          g_free (*report_text);
+          *report_text = g_strchomp (joined);
+        }
     }
   for (guint i = 0; i < ds->items->len; i++)
     {
@@ -385,6 +523,7 @@ fl_server_export (FlServerStore *store, gint64 project_id, const char *format, c
       item->submitted_at_unix = json_object_get_int_member (row, "submitted_at");
       item->active_seconds = json_object_get_int_member (row, "active_seconds");
       item->reward = project->reward;
+      item->reward.amount_minor = json_object_get_int_member (row, "paid_minor");
       item->state = g_strdup (json_object_get_string_member (row, "state"));
     }
   if (n_items != NULL)

@@ -1108,6 +1108,34 @@ fl_server_store_create_project (FlServerStore *self, const FlProjectSpec *spec, 
   return sqlite3_last_insert_rowid (self->db);
 }
 
+gboolean
+fl_server_store_set_label_config (FlServerStore *self, gint64 project_id, JsonObject *config,
+                                  GError **error)
+{
+  sqlite3_stmt *s = q (self, "UPDATE projects SET label_config = ? WHERE id = ?");
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (FL_IS_SERVER_STORE (self), FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  if (!validate_label_config (config, error))
+    return FALSE;
+  json_node_set_object (node, config);
+  text = fl_protocol_to_string (node, NULL);
+  bind_text (s, 1, text);
+  sqlite3_bind_int64 (s, 2, project_id);
+  if (!run (self, s, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_NOT_FOUND,
+                   "No project %" G_GINT64_FORMAT, project_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static FlProjectSpec *
 project_from_row (sqlite3_stmt *s, int first, gboolean with_config)
 {
@@ -2512,10 +2540,14 @@ fl_server_store_fairness (FlServerStore *self, GError **error)
 JsonNode *
 fl_server_store_approved_results (FlServerStore *self, gint64 project_id, GError **error)
 {
-  sqlite3_stmt *s = q (self, "SELECT a.task_id, a.result, u.name, a.submitted_at, "
-                             "a.active_seconds, a.state FROM assignments a JOIN users u ON u.id = "
-                             "a.worker_id WHERE a.project_id = ? AND a.state = 'approved' ORDER "
-                             "BY a.task_id, a.id");
+  /* What the ledger paid for each: the reward plus any fair-pay bonus. */
+  sqlite3_stmt *s =
+    q (self, "SELECT a.task_id, a.result, u.name, a.submitted_at, "
+             "a.active_seconds, a.state, (SELECT COALESCE (SUM (l.amount_minor), 0) "
+             "FROM ledger l WHERE l.assignment_id = a.id AND l.state IN "
+             "('approved', 'paid')) FROM assignments a JOIN users u ON u.id = "
+             "a.worker_id WHERE a.project_id = ? AND a.state = 'approved' ORDER "
+             "BY a.task_id, a.id");
   g_autoptr (JsonArray) rows = json_array_new ();
   JsonNode *node;
   int rc;
@@ -2532,6 +2564,7 @@ fl_server_store_approved_results (FlServerStore *self, gint64 project_id, GError
       json_object_set_int_member (row, "submitted_at", sqlite3_column_int64 (s, 3));
       json_object_set_int_member (row, "active_seconds", sqlite3_column_int64 (s, 4));
       json_object_set_string_member (row, "state", col_text (s, 5));
+      json_object_set_int_member (row, "paid_minor", sqlite3_column_int64 (s, 6));
       json_array_add_object_element (rows, row);
     }
   sqlite3_reset (s);

@@ -112,6 +112,9 @@ gint64 fl_server_store_create_project (FlServerStore *self, const FlProjectSpec 
 JsonNode *fl_server_store_list_projects (FlServerStore *self, GError **error);
 gint64 fl_server_store_find_project (FlServerStore *self, const char *id_or_title, GError **error);
 FlProjectSpec *fl_server_store_get_project (FlServerStore *self, gint64 project_id, GError **error);
+/* Replaces the project's label config (validated like a new project's). */
+gboolean fl_server_store_set_label_config (FlServerStore *self, gint64 project_id,
+                                           JsonObject *config, GError **error);
 gint64 fl_server_store_add_task (FlServerStore *self, gint64 project_id, GPtrArray *assets,
                                  JsonNode *pre_annotation, JsonObject *data, GError **error);
 
@@ -155,7 +158,7 @@ JsonNode *fl_server_store_fairness (FlServerStore *self, GError **error);
 
 /* Approved results of a project for export, as rows of
  * {task_id, assets:[{sha256,name,media_type,width,height,duration,path}], result, data,
- *  worker, submitted_at, active_seconds, reward, state}. */
+ *  worker, submitted_at, active_seconds, paid_minor (reward + bonuses in the ledger), state}. */
 JsonNode *fl_server_store_approved_results (FlServerStore *self, gint64 project_id, GError **error);
 
 G_END_DECLS

@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "fl-server.h"
 #include "fl-token.h"
@@ -68,6 +70,7 @@ struct _FlServer
   guint maintenance_id;
   gboolean maintenance_queued;
   gboolean stopped;
+  GHashTable *idle_watches; /* GSocket -> GSource watching a kept-alive connection */
 };
 
 G_DEFINE_FINAL_TYPE (FlServer, fl_server, G_TYPE_OBJECT)
@@ -838,7 +841,7 @@ handle_api (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
       respond_error (msg, FL_PROTOCOL_ERROR_NOT_FOUND, "No such call");
       return;
     }
-  /* Chunked bodies have no Content-Length to refuse early; their size is checked here. */
+  /* got_headers and got_chunk refuse oversized bodies as they arrive; this is a backstop. */
   size = (gsize) soup_server_message_get_request_body (msg)->length;
   if (size > FL_PROTOCOL_MAX_BODY_BYTES)
     {
@@ -1092,10 +1095,170 @@ got_headers (SoupServerMessage *msg, gpointer user_data)
     }
 }
 
+/* A chunked body announces no length, so it is counted as it arrives. Once it
+ * passes the limit the server takes the connection over from libsoup, which
+ * would read the rest first: it answers 413 at once, then reads and drops what
+ * the client still sends (for a few seconds at most) so that closing does not
+ * reset the connection before the client has read the answer. */
+#define REFUSAL_DRAIN_USEC (5 * G_USEC_PER_SEC)
+#define REFUSAL_DRAIN_BYTES (64 * 1024 * 1024)
+
+typedef struct
+{
+  GIOStream *stream;
+  GBytes *answer;
+  gint64 deadline;
+  gsize drained;
+  char buffer[16384];
+} Refusal;
+
+static void
+refusal_free (Refusal *refusal)
+{
+  g_io_stream_close (refusal->stream, NULL, NULL);
+  g_object_unref (refusal->stream);
+  g_bytes_unref (refusal->answer);
+  g_free (refusal);
+}
+
+static void
+refusal_drained (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Refusal *refusal = data;
+  gssize got = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (got <= 0 || g_get_monotonic_time () > refusal->deadline ||
+      (refusal->drained += (gsize) got) > REFUSAL_DRAIN_BYTES)
+    {
+      refusal_free (refusal);
+      return;
+    }
+  g_input_stream_read_async (G_INPUT_STREAM (source), refusal->buffer, sizeof refusal->buffer,
+                             G_PRIORITY_DEFAULT, NULL, refusal_drained, refusal);
+}
+
+static void
+refusal_written (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Refusal *refusal = data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      refusal_free (refusal);
+      return;
+    }
+  refusal->deadline = g_get_monotonic_time () + REFUSAL_DRAIN_USEC;
+  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream), refusal->buffer,
+                             sizeof refusal->buffer, G_PRIORITY_DEFAULT, NULL, refusal_drained,
+                             refusal);
+}
+
+static void
+got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+  gsize json_length = 0;
+  GString *answer;
+  Refusal *refusal;
+  guint status;
+  GIOStream *stream;
+
+  if (soup_server_message_get_request_body (msg)->length <= FL_PROTOCOL_MAX_BODY_BYTES)
+    return;
+  g_signal_handlers_disconnect_by_func (msg, got_chunk, user_data);
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    return;
+  status = fl_protocol_error_http_status (FL_PROTOCOL_ERROR_PAYLOAD_TOO_LARGE);
+  node = fl_protocol_error_to_json (FL_PROTOCOL_ERROR_PAYLOAD_TOO_LARGE, "The body is too large");
+  json = fl_protocol_to_string (node, &json_length);
+  answer = g_string_new (NULL);
+  g_string_append_printf (answer,
+                          "HTTP/1.1 %u %s\r\nServer: fairlabel-server/" PACKAGE_VERSION
+                          "\r\nContent-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT
+                          "\r\nConnection: close\r\n\r\n",
+                          status, soup_status_get_phrase (status), json_length);
+  g_string_append_len (answer, json, (gssize) json_length);
+  refusal = g_new0 (Refusal, 1);
+  refusal->stream = stream;
+  refusal->answer = g_string_free_to_bytes (answer);
+  g_output_stream_write_all_async (
+    g_io_stream_get_output_stream (stream), g_bytes_get_data (refusal->answer, NULL),
+    g_bytes_get_size (refusal->answer), G_PRIORITY_DEFAULT, NULL, refusal_written, refusal);
+}
+
+/* libsoup 3.2 notices when a client closes a kept-alive connection between two
+ * requests but never closes its side, so every such connection stayed in
+ * CLOSE-WAIT with its descriptor open. Between requests the server watches the
+ * socket itself and closes it once the peer has gone. */
+typedef struct
+{
+  FlServer *server; /* not owned: the server destroys its watches first */
+  GSocket *socket;
+} IdleWatch;
+
+static gboolean
+idle_socket_ready (GSocket *socket, GIOCondition condition, gpointer data)
+{
+  IdleWatch *watch = data;
+  char byte;
+  gssize got = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+  if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+  /* got > 0 is the next request, which libsoup reads: stop watching. */
+  if (got <= 0)
+    g_socket_close (socket, NULL);
+  g_hash_table_remove (watch->server->idle_watches, socket);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+destroy_source (GSource *source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+idle_watch_free (IdleWatch *watch)
+{
+  g_object_unref (watch->socket);
+  g_free (watch);
+}
+
+static void
+request_finished (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  FlServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  g_autoptr (GSource) source = NULL;
+  IdleWatch *watch;
+
+  if (socket == NULL || self->stopped || g_socket_is_closed (socket) ||
+      g_hash_table_contains (self->idle_watches, socket))
+    return;
+  watch = g_new0 (IdleWatch, 1);
+  watch->server = self;
+  watch->socket = g_object_ref (socket);
+  source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (source, G_SOURCE_FUNC (idle_socket_ready), watch,
+                         (GDestroyNotify) idle_watch_free);
+  g_source_attach (source, self->context);
+  g_hash_table_insert (self->idle_watches, socket, g_steal_pointer (&source));
+}
+
 static void
 request_started (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
 {
+  FlServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_hash_table_remove (self->idle_watches, socket);
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers), NULL);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk), NULL);
 }
 
 static void
@@ -1104,6 +1267,7 @@ fl_server_dispose (GObject *object)
   FlServer *self = FL_SERVER (object);
 
   fl_server_shutdown (self);
+  g_hash_table_remove_all (self->idle_watches);
   g_clear_object (&self->soup);
 
   G_OBJECT_CLASS (fl_server_parent_class)->dispose (object);
@@ -1117,6 +1281,7 @@ fl_server_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->queue, g_async_queue_unref);
   g_clear_pointer (&self->read_queue, g_async_queue_unref);
+  g_clear_pointer (&self->idle_watches, g_hash_table_unref);
   g_clear_object (&self->read_store);
   g_clear_pointer (&self->context, g_main_context_unref);
 
@@ -1137,6 +1302,7 @@ fl_server_init (FlServer *self)
 {
   self->queue = g_async_queue_new ();
   self->read_queue = g_async_queue_new ();
+  self->idle_watches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) destroy_source);
   self->context = g_main_context_ref_thread_default ();
 }
 
@@ -1168,6 +1334,7 @@ fl_server_new (FlServerStore *store)
   soup_server_add_handler (self->soup, FL_PROTOCOL_API_PREFIX, handle_api, self, NULL);
   soup_server_add_handler (self->soup, "/", handle_api, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished), self);
   self->writer = g_thread_new ("fl-writer", writer_thread, self);
   g_clear_error (&error);
   self->read_store = fl_server_store_open_unchecked (fl_server_store_get_data_dir (store), &error);

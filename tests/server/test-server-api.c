@@ -1104,6 +1104,159 @@ test_bad_worker_input_is_refused (void)
   }
 }
 
+static guint
+count_open_fds (FlTestServer *server)
+{
+  g_autofree char *path =
+    g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (server->process));
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* One connection of our own: sends @request as it is, reads the answer's head (and the
+ * body it announces with Content-Length), returns the status. */
+static guint
+raw_request (FlTestServer *server, GSocketConnection *conn, const char *request)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  g_autoptr (GString) head = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  const char *length_header;
+  char *end = NULL;
+  guint status = 0;
+  gsize wanted = 0;
+
+  if (request != NULL)
+    {
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request,
+                                 strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  while ((end = strstr (head->str, "\r\n\r\n")) == NULL)
+    {
+      char buffer[4096];
+      gssize got = g_input_stream_read (in, buffer, sizeof buffer, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (got, >, 0);
+      g_string_append_len (head, buffer, got);
+    }
+  g_assert_true (sscanf (head->str, "HTTP/1.1 %u", &status) == 1);
+  length_header = g_strstr_len (head->str, end - head->str, "Content-Length: ");
+  if (length_header != NULL)
+    wanted = (gsize) g_ascii_strtoull (length_header + strlen ("Content-Length: "), NULL, 10);
+  wanted -= MIN (wanted, head->len - (gsize) (end + 4 - head->str));
+  while (wanted > 0)
+    {
+      char buffer[4096];
+      gssize got = g_input_stream_read (in, buffer, MIN (sizeof buffer, wanted), NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (got, >, 0);
+      wanted -= (gsize) got;
+    }
+  return status;
+}
+
+static GSocketConnection *
+raw_connect (FlTestServer *server)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GError) error = NULL;
+  GSocketConnection *conn;
+
+  g_socket_client_set_timeout (client, 30);
+  conn = g_socket_client_connect_to_uri (client, server->url, 0, NULL, &error);
+  g_assert_no_error (error);
+  return conn;
+}
+
+static void
+test_chunked_body_over_limit_refused_early (void)
+{
+  g_autoptr (FlTestServer) server = demo_server (1, NULL);
+  g_autoptr (FlAssignment) a = accept_task (server, server->worker_token);
+  g_autoptr (GSocketConnection) conn = raw_connect (server);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  g_autofree char *head = g_strdup_printf (
+    "POST /api/v1/assignments/%" G_GINT64_FORMAT "/submit HTTP/1.1\r\nHost: test\r\n"
+    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+    "Transfer-Encoding: chunked\r\n\r\n",
+    a->id, server->worker_token);
+  gsize chunk_size = 64 * 1024;
+  g_autofree char *chunk = g_malloc (chunk_size);
+  g_autofree char *chunk_head = g_strdup_printf ("%" G_GSIZE_MODIFIER "x\r\n", chunk_size);
+  g_autoptr (FlEarnings) e = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize sent = 0;
+
+  /* The answer has to come while the body is still open: without it the read times out. */
+  g_socket_set_timeout (g_socket_connection_get_socket (conn), 15);
+  memset (chunk, ' ', chunk_size);
+  memcpy (chunk, "{\"result\":", 10);
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error);
+  g_assert_no_error (error);
+  while (sent <= FL_PROTOCOL_MAX_BODY_BYTES + 2 * chunk_size)
+    {
+      g_output_stream_write_all (out, chunk_head, strlen (chunk_head), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_write_all (out, chunk, chunk_size, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, &error);
+      g_assert_no_error (error);
+      sent += chunk_size;
+    }
+  g_assert_cmpuint (raw_request (server, conn, NULL), ==, 413);
+  g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+
+  e = earnings (server, server->worker_token);
+  g_assert_cmpuint (e->entries->len, ==, 0);
+}
+
+static void
+test_closed_connections_are_closed (void)
+{
+  g_autoptr (FlTestServer) server = demo_server (1, NULL);
+  g_autofree char *offers = g_strdup_printf ("GET /api/v1/offers HTTP/1.1\r\nHost: test\r\n"
+                                             "Authorization: Bearer %s\r\n\r\n",
+                                             server->worker_token);
+  const char *info = "GET /api/v1/info HTTP/1.1\r\nHost: test\r\n\r\n";
+  const char *missing = "GET /api/v1/nothing-here HTTP/1.1\r\nHost: test\r\n\r\n";
+  guint baseline = count_open_fds (server);
+  guint open = 0;
+
+  /* Keep-alive connections, each closed by the client after one or two answers. */
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr (GSocketConnection) conn = raw_connect (server);
+
+      g_assert_cmpuint (raw_request (server, conn, i % 2 ? offers : info), ==, 200);
+      if (i % 3 == 0)
+        g_assert_cmpuint (raw_request (server, conn, missing), ==, 404);
+      g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+    }
+  for (guint tries = 0; tries < 100; tries++)
+    {
+      open = count_open_fds (server);
+      if (open <= baseline)
+        break;
+      g_usleep (50 * 1000);
+    }
+  g_assert_cmpuint (open, <=, baseline);
+
+  /* The server still answers on a fresh connection. */
+  {
+    g_autoptr (GSocketConnection) conn = raw_connect (server);
+
+    g_assert_cmpuint (raw_request (server, conn, info), ==, 200);
+  }
+}
+
 static void
 test_oversized_body_is_413 (void)
 {
@@ -1349,6 +1502,153 @@ test_import_reads_an_export_with_pre_annotations (void)
   g_assert_cmpint (exit_status, !=, 0);
 }
 
+/* The project's classes, as "name:color" joined by spaces (color empty when missing). */
+static char *
+project_classes (FlTestServer *server, gint64 project_id)
+{
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GString) names = g_string_new (NULL);
+  JsonArray *projects;
+  guint status;
+
+  node = fl_test_call (server, "GET", "/api/v1/projects", server->admin_token, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  projects = json_object_get_array_member (object (node), "projects");
+  for (guint i = 0; i < json_array_get_length (projects); i++)
+    {
+      JsonObject *p = json_array_get_object_element (projects, i);
+      JsonObject *config;
+      JsonArray *classes;
+
+      if (json_object_get_int_member (p, "id") != project_id)
+        continue;
+      config = json_object_get_object_member (p, "label_config");
+      classes = json_object_has_member (config, "classes")
+                  ? json_object_get_array_member (config, "classes")
+                  : NULL;
+      for (guint k = 0; classes != NULL && k < json_array_get_length (classes); k++)
+        {
+          JsonObject *c = json_array_get_object_element (classes, k);
+
+          g_string_append_printf (names, "%s%s:%s", k ? " " : "",
+                                  json_object_get_string_member (c, "name"),
+                                  json_object_get_string_member_with_default (c, "color", ""));
+        }
+      return g_string_free (g_steal_pointer (&names), FALSE);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_import_brings_dataset_classes_into_the_project (void)
+{
+  g_autoptr (FlTestServer) server = demo_server (1, NULL);
+  g_autofree char *coco_dir = g_build_filename (server->root, "coco", NULL);
+  g_autofree char *image = g_build_filename (server->demo_dir, "images", "street-0000.png", NULL);
+  g_autofree char *copy = g_build_filename (coco_dir, "street.png", NULL);
+  g_autofree char *annotations = g_build_filename (coco_dir, "annotations.json", NULL);
+  g_autofree char *project = g_build_filename (server->root, "bare.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *classes = NULL;
+  gsize length;
+  int exit_status;
+
+  g_assert_cmpint (g_mkdir_with_parents (coco_dir, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (image, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, (gssize) length, NULL));
+  g_assert_true (g_file_set_contents (
+    annotations,
+    "{\"images\":[{\"id\":1,\"file_name\":\"street.png\",\"width\":4,\"height\":3}],"
+    "\"categories\":[{\"id\":1,\"name\":\"car\"},{\"id\":2,\"name\":\"bus\"}],"
+    "\"annotations\":[{\"id\":1,\"image_id\":1,\"category_id\":2,\"bbox\":[0,0,2,1]}]}",
+    -1, NULL));
+  g_assert_true (g_file_set_contents (
+    project, "{\"kind\":\"image\",\"title\":\"Bare\",\"reward\":\"0.05\",\"currency\":\"USD\"}", -1,
+    NULL));
+  g_free (
+    fl_test_server_cli (server, &exit_status, NULL, "project", "create", "--from", project, NULL));
+  g_assert_cmpint (exit_status, ==, 0);
+
+  /* The demo project has "car": the import adds "bus" and keeps car's colour. */
+  {
+    g_autofree char *err = NULL;
+    g_autofree char *out = fl_test_server_cli (server, &exit_status, &err, "import", "1",
+                                               annotations, "--format", "coco", NULL);
+
+    g_test_message ("import: %s %s", out, err);
+    g_assert_cmpint (exit_status, ==, 0);
+    g_assert_nonnull (strstr (err, "added 1 classes from the import: bus"));
+  }
+  classes = project_classes (server, 1);
+  g_assert_cmpstr (classes, ==, "car:#e01b24 bus:");
+  g_clear_pointer (&classes, g_free);
+
+  /* A project without a label config gets the dataset's. */
+  {
+    g_autofree char *err = NULL;
+    g_autofree char *out = fl_test_server_cli (server, &exit_status, &err, "import", "2",
+                                               annotations, "--format", "coco", NULL);
+
+    g_assert_cmpint (exit_status, ==, 0);
+    g_assert_nonnull (strstr (err, "set 2 classes from the import: car, bus"));
+  }
+  classes = project_classes (server, 2);
+  g_assert_cmpstr (classes, ==, "car: bus:");
+  g_clear_pointer (&classes, g_free);
+
+  /* Nothing new the second time, and it says so. */
+  {
+    g_autofree char *err = NULL;
+    g_autofree char *out = fl_test_server_cli (server, &exit_status, &err, "import", "1",
+                                               annotations, "--format", "coco", NULL);
+
+    g_assert_cmpint (exit_status, ==, 0);
+    g_assert_nonnull (strstr (err, "label config: unchanged"));
+  }
+  classes = project_classes (server, 1);
+  g_assert_cmpstr (classes, ==, "car:#e01b24 bus:");
+}
+
+static void
+test_export_audit_pays_reward_and_bonus (void)
+{
+  g_autoptr (FlTestServer) server = fl_test_server_new ();
+  g_autofree char *out_dir = g_build_filename (server->root, "export", NULL);
+  g_autofree char *audit = g_build_filename (out_dir, "fairness-audit.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_auto (GStrv) lines = NULL;
+  int exit_status;
+  guint status;
+
+  fl_test_server_write_demo (server, 2, "\"auto_approve_seconds\":86400");
+  fl_test_server_start (server, TRUE);
+  g_free (fl_test_server_cli (server, &exit_status, NULL, "config", "minimum-wage", "12.00", "USD",
+                              NULL));
+  g_assert_cmpint (exit_status, ==, 0);
+  {
+    g_autoptr (FlAssignment) a = accept_task (server, server->worker_token);
+    g_autofree char *path =
+      g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/approve", a->id);
+    g_autoptr (JsonNode) node = NULL;
+
+    /* As in the fair-pay test: 0.12 reward and a 0.22 bonus for 100 s. */
+    g_assert_cmpuint (submit (server, server->worker_token, a->id, 100, "a", NULL), ==, 200);
+    node = fl_test_call (server, "POST", path, server->admin_token, NULL, NULL, &status);
+    g_assert_cmpuint (status, ==, 200);
+  }
+  g_free (fl_test_server_cli (server, &exit_status, NULL, "export", "1", "--format", "json",
+                              "--output", out_dir, NULL));
+  g_assert_cmpint (exit_status, ==, 0);
+  g_assert_true (g_file_get_contents (audit, &csv, NULL, NULL));
+  lines = g_strsplit (csv, "\r\n", 0);
+  g_assert_true (g_str_has_prefix (lines[0], "task_id,asset,worker,submitted_at,active_seconds,"
+                                             "reward,currency,rate_per_hour,"));
+  g_assert_nonnull (lines[1]);
+  g_test_message ("audit row: %s", lines[1]);
+  /* 0.34 paid for 100 s is 12.24/h: the team minimum is met. */
+  g_assert_nonnull (strstr (lines[1], ",100,0.34,USD,12.24,approved,"));
+}
+
 static void
 test_sigterm_shuts_down_cleanly (void)
 {
@@ -1399,12 +1699,20 @@ main (int argc, char *argv[])
   g_test_add_func ("/server/bad-input/project-fields", test_bad_project_input_is_refused);
   g_test_add_func ("/server/bad-input/worker-bodies", test_bad_worker_input_is_refused);
   g_test_add_func ("/server/bad-input/oversized-body-413", test_oversized_body_is_413);
+  g_test_add_func ("/server/bad-input/chunked-body-over-limit-413-before-its-end",
+                   test_chunked_body_over_limit_refused_early);
+  g_test_add_func ("/server/connections/closed-by-clients-are-closed",
+                   test_closed_connections_are_closed);
   g_test_add_func ("/server/bad-input/task-list-paths-stay-inside",
                    test_task_lists_refuse_paths_outside_their_folder);
   g_test_add_func ("/server/export/json-writes-approved-results",
                    test_export_writes_approved_results);
   g_test_add_func ("/server/import/reads-an-export-with-pre-annotations",
                    test_import_reads_an_export_with_pre_annotations);
+  g_test_add_func ("/server/import/brings-dataset-classes-into-the-project",
+                   test_import_brings_dataset_classes_into_the_project);
+  g_test_add_func ("/server/export/audit-pays-reward-and-bonus",
+                   test_export_audit_pays_reward_and_bonus);
 
   return g_test_run ();
 }
