@@ -446,10 +446,37 @@ pick_level (FlImageCanvas *self)
   return -1;
 }
 
-/* Past 100 %: the visible part, scaled by nearest neighbour, and while
- * panning a third of a view around it, so that panning mostly moves a texture. */
+#define SETTLE_MS 150
+
+/* Asks for one more frame; if the view has not moved since the last one,
+ * the image and the shapes are drawn again at the exact zoom. Judged by
+ * frames rather than by time alone, so that slow frames during a long zoom
+ * do not count as a stop. */
+static gboolean
+settle_view (gpointer user_data)
+{
+  FlImageCanvas *self = user_data;
+
+  self->settle_id = 0;
+  self->settle_due = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
 static void
-snapshot_nearest (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height)
+schedule_settle (FlImageCanvas *self)
+{
+  if (self->settle_id == 0)
+    self->settle_id = g_timeout_add (SETTLE_MS, settle_view, self);
+}
+
+/* Past 100 %: the visible part, scaled by nearest neighbour, and while
+ * panning a third of a view around it, so that panning mostly moves a texture.
+ * While the zoom changes, FALSE: the tiles are drawn instead, and the crisp
+ * texture is made once the zoom stops, rather than once a frame. */
+static gboolean
+snapshot_nearest (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height,
+                  gboolean settled)
 {
   FlLevel *level = self->levels[0];
   double vx = self->origin_x * self->zoom, vy = self->origin_y * self->zoom;
@@ -468,13 +495,19 @@ snapshot_nearest (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int hei
       double gy1 = ceil (MIN (level->height * self->zoom, vy + height * (1 + m)));
       g_autoptr (GdkPixbuf) dest = NULL;
 
+      if (key[0] != self->zoom && !settled)
+        {
+          g_clear_object (&self->nearest_texture);
+          schedule_settle (self);
+          return FALSE;
+        }
       g_clear_object (&self->nearest_texture);
       if (gx1 <= gx0 || gy1 <= gy0)
-        return;
+        return TRUE;
       dest = gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (level->pixbuf), 8,
                              (int) (gx1 - gx0), (int) (gy1 - gy0));
       if (dest == NULL)
-        return;
+        return FALSE;
       gdk_pixbuf_scale (level->pixbuf, dest, 0, 0, (int) (gx1 - gx0), (int) (gy1 - gy0), -gx0, -gy0,
                         self->zoom, self->zoom, GDK_INTERP_NEAREST);
       self->nearest_texture = texture_for_region (dest, 0, 0, (int) (gx1 - gx0), (int) (gy1 - gy0));
@@ -489,10 +522,11 @@ snapshot_nearest (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int hei
   y = round (key[2] - vy);
   gtk_snapshot_append_texture (snapshot, self->nearest_texture,
                                &GRAPHENE_RECT_INIT (x, y, key[3] - key[1], key[4] - key[2]));
+  return TRUE;
 }
 
 static void
-snapshot_image (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height)
+snapshot_image (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height, gboolean settled)
 {
   int number = pick_level (self);
   FlLevel *level;
@@ -503,11 +537,9 @@ snapshot_image (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heigh
   self->drawn_level = number;
   if (number < 0)
     return;
-  if (number == 0 && self->zoom > 1.0 + 1e-6)
-    {
-      snapshot_nearest (self, snapshot, width, height);
-      return;
-    }
+  if (number == 0 && self->zoom > 1.0 + 1e-6 &&
+      snapshot_nearest (self, snapshot, width, height, settled))
+    return;
 
   level = self->levels[number];
   /* Level pixels per image pixel; levels are rounded, so not exactly 2^-n. */
@@ -788,22 +820,6 @@ snapshot_draft (FlImageCanvas *self, GtkSnapshot *snapshot)
     }
   if (self->draft->len > 0 && self->pointer_inside)
     append_line (snapshot, px, py, self->pointer_x, self->pointer_y, 1, &color);
-}
-
-#define SETTLE_MS 150
-
-/* Asks for one more frame; if the view has not moved since the last one,
- * it draws the shapes again at the exact zoom. Judged by frames rather than
- * by time alone, so that slow frames during a long zoom do not count as a stop. */
-static gboolean
-settle_shapes (gpointer user_data)
-{
-  FlImageCanvas *self = user_data;
-
-  self->settle_id = 0;
-  self->settle_due = TRUE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  return G_SOURCE_REMOVE;
 }
 
 /* What it takes to draw the shapes layer, copied so that a worker thread
@@ -1119,21 +1135,16 @@ shapes_texture_usable (FlImageCanvas *self, int width, int height)
 }
 
 static void
-snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height)
+snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height,
+                 gboolean settled)
 {
   double x0, y0, x1, y1;
-  gboolean view_still;
 
   if (self->document == NULL || !self->shapes_visible)
     {
       self->drawn_shapes = 0;
       return;
     }
-  view_still = self->last_view[0] == self->zoom && self->last_view[1] == self->origin_x &&
-               self->last_view[2] == self->origin_y;
-  self->last_view[0] = self->zoom;
-  self->last_view[1] = self->origin_x;
-  self->last_view[2] = self->origin_y;
 
   /* Edits are shown at once; the first layer and view changes may wait a
    * frame or two, while the image itself is being decoded or moved. */
@@ -1147,9 +1158,8 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
   else if (self->shapes_texture_version != self->shapes_version)
     render_shapes_now (self, width, height);
   else if (!shapes_texture_usable (self, width, height) ||
-           (self->settle_due && view_still && self->zoom != self->shapes_zoom))
+           (settled && self->zoom != self->shapes_zoom))
     render_shapes_later (self, width, height);
-  self->settle_due = FALSE;
   if (self->shapes_texture == NULL)
     return;
 
@@ -1166,11 +1176,11 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
       x0 = round (x0);
       y0 = round (y0);
     }
-  else if (self->settle_id == 0)
+  else
     {
       /* Scaled while zooming, which keeps frames cheap; drawn again at the
        * exact zoom once zooming stops. */
-      self->settle_id = g_timeout_add (SETTLE_MS, settle_shapes, self);
+      schedule_settle (self);
     }
   gtk_snapshot_append_texture (snapshot, self->shapes_texture,
                                &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
@@ -1233,12 +1243,18 @@ fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   gint64 start = g_get_monotonic_time ();
+  gboolean settled = self->settle_due && self->last_view[0] == self->zoom &&
+                     self->last_view[1] == self->origin_x && self->last_view[2] == self->origin_y;
 
+  self->settle_due = FALSE;
+  self->last_view[0] = self->zoom;
+  self->last_view[1] = self->origin_x;
+  self->last_view[2] = self->origin_y;
   self->frame++;
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   snapshot_backdrop (self, snapshot, width, height);
-  snapshot_image (self, snapshot, width, height);
-  snapshot_shapes (self, snapshot, width, height);
+  snapshot_image (self, snapshot, width, height, settled);
+  snapshot_shapes (self, snapshot, width, height, settled);
   snapshot_selection (self, snapshot, width, height);
   for (guint i = 0; i < self->drag_shapes->len; i++)
     snapshot_shape (self, snapshot, g_ptr_array_index (self->drag_shapes, i), TRUE);
