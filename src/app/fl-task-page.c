@@ -33,6 +33,7 @@ struct _FlTaskPage
   GtkLabel *meta_label;
   GtkLabel *countdown_label;
   GtkSwitch *keep_going_switch;
+  GtkToggleButton *instructions_button;
   GtkButton *return_button;
   GtkButton *submit_button;
   GtkLabel *instructions_label;
@@ -48,6 +49,7 @@ enum
 {
   PROP_0,
   PROP_KEEP_GOING,
+  PROP_INSTRUCTIONS_VISIBLE,
   N_PROPS
 };
 
@@ -175,6 +177,21 @@ on_keep_going_changed (FlTaskPage *self)
 }
 
 static void
+on_instructions_toggled (FlTaskPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INSTRUCTIONS_VISIBLE]);
+}
+
+static void
+toggle_instructions_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlTaskPage *self = FL_TASK_PAGE (widget);
+
+  gtk_toggle_button_set_active (self->instructions_button,
+                                !gtk_toggle_button_get_active (self->instructions_button));
+}
+
+static void
 fl_task_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   FlTaskPage *self = FL_TASK_PAGE (object);
@@ -183,6 +200,9 @@ fl_task_page_get_property (GObject *object, guint prop_id, GValue *value, GParam
     {
       case PROP_KEEP_GOING:
         g_value_set_boolean (value, fl_task_page_get_keep_going (self));
+        break;
+      case PROP_INSTRUCTIONS_VISIBLE:
+        g_value_set_boolean (value, gtk_toggle_button_get_active (self->instructions_button));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -198,6 +218,9 @@ fl_task_page_set_property (GObject *object, guint prop_id, const GValue *value, 
     {
       case PROP_KEEP_GOING:
         fl_task_page_set_keep_going (self, g_value_get_boolean (value));
+        break;
+      case PROP_INSTRUCTIONS_VISIBLE:
+        gtk_toggle_button_set_active (self->instructions_button, g_value_get_boolean (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -231,6 +254,10 @@ fl_task_page_class_init (FlTaskPageClass *klass)
   properties[PROP_KEEP_GOING] =
     g_param_spec_boolean ("keep-going", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Hidden, the instructions leave their room to the work on small screens. */
+  properties[PROP_INSTRUCTIONS_VISIBLE] =
+    g_param_spec_boolean ("instructions-visible", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_SUBMIT] = g_signal_new ("submit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -249,9 +276,18 @@ fl_task_page_class_init (FlTaskPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "task.submit", NULL, submit_action);
   gtk_widget_class_install_action (widget_class, "task.return", NULL, return_action);
+  gtk_widget_class_install_action (widget_class, "task.toggle-instructions", NULL,
+                                   toggle_instructions_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "task.submit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
+                                       "task.toggle-instructions", NULL);
 
+  /* The application adds its icons to the theme; a page made without it (a
+   * test, a tool) finds them too. */
+  if (g_application_get_default () == NULL && gdk_display_get_default () != NULL)
+    gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                      "/io/github/fairlabel/Fairlabel/icons");
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fairlabel/Fairlabel/fl-task-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FlTaskPage, message_revealer);
@@ -262,6 +298,7 @@ fl_task_page_class_init (FlTaskPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlTaskPage, meta_label);
   gtk_widget_class_bind_template_child (widget_class, FlTaskPage, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, FlTaskPage, keep_going_switch);
+  gtk_widget_class_bind_template_child (widget_class, FlTaskPage, instructions_button);
   gtk_widget_class_bind_template_child (widget_class, FlTaskPage, return_button);
   gtk_widget_class_bind_template_child (widget_class, FlTaskPage, submit_button);
   gtk_widget_class_bind_template_child (widget_class, FlTaskPage, instructions_label);
@@ -281,6 +318,8 @@ fl_task_page_init (FlTaskPage *self)
                            G_CALLBACK (on_result_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->keep_going_switch, "notify::active",
                            G_CALLBACK (on_keep_going_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->instructions_button, "notify::active",
+                           G_CALLBACK (on_instructions_toggled), self, G_CONNECT_SWAPPED);
   update_actions (self);
 }
 
