@@ -63,6 +63,8 @@ struct _FlWorkspace
   Prepared *next; /* keep going: reserved and downloaded */
   gboolean reserving;
   gboolean show_next_when_ready;
+  guint returning_next; /* reserved tasks being given back */
+  gboolean offers_wanted;
 
   gint64 persisted_seconds;
   guint work_time_source;
@@ -194,11 +196,47 @@ fl_workspace_reload_offers (FlWorkspace *self)
   fl_client_get_offers_async (self->client, self->cancellable, on_offers, g_object_ref (self));
 }
 
+/* The offers are loaded once no reserved task is on its way back to the
+ * pool, so that their counts include it. */
+static void
+load_offers_when_settled (FlWorkspace *self)
+{
+  if (!self->offers_wanted || self->reserving || self->returning_next > 0)
+    return;
+  self->offers_wanted = FALSE;
+  fl_workspace_reload_offers (self);
+}
+
 static void
 show_offers (FlWorkspace *self)
 {
   show_page (self, "offers");
-  fl_workspace_reload_offers (self);
+  fl_offers_page_show_loading (self->offers_page);
+  self->offers_wanted = TRUE;
+  load_offers_when_settled (self);
+}
+
+static void
+on_next_returned (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FlWorkspace) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) answer = fl_client_return_finish (FL_CLIENT (source), result, &error);
+
+  if (answer == NULL)
+    g_debug ("Could not give back a reserved task: %s", error->message);
+  self->returning_next--;
+  load_offers_when_settled (self);
+}
+
+/* Gives a task reserved for keep going back to the pool. */
+static void
+give_back (FlWorkspace *self, gint64 assignment_id)
+{
+  g_debug ("Giving back reserved assignment %" G_GINT64_FORMAT, assignment_id);
+  self->returning_next++;
+  fl_client_return_async (self->client, assignment_id, 0, NULL, on_next_returned,
+                          g_object_ref (self));
 }
 
 /* Preparing a task: its files come through the cache, verified. */
@@ -462,7 +500,7 @@ return_next (FlWorkspace *self)
   self->show_next_when_ready = FALSE;
   if (self->next != NULL)
     {
-      fl_client_return_async (self->client, self->next->assignment->id, 0, NULL, NULL, NULL);
+      give_back (self, self->next->assignment->id);
       g_clear_pointer (&self->next, prepared_free);
     }
 }
@@ -491,14 +529,24 @@ continue_after_task (FlWorkspace *self)
 /* Keep going: the next task of the project is reserved and downloaded while
  * the worker is on this one. */
 
+/* The worker left the project's flow (returned the task, or turned keep going
+ * off) while the next task was being reserved. */
+static gboolean
+next_unwanted (FlWorkspace *self)
+{
+  return !self->show_next_when_ready &&
+         (self->current == NULL || !fl_task_page_get_keep_going (self->task_page));
+}
+
 static void
 on_next_prepared (FlWorkspace *self, Prepared *prepared)
 {
   self->reserving = FALSE;
-  if (!fl_task_page_get_keep_going (self->task_page) && !self->show_next_when_ready)
+  if (next_unwanted (self))
     {
-      fl_client_return_async (self->client, prepared->assignment->id, 0, NULL, NULL, NULL);
+      give_back (self, prepared->assignment->id);
       prepared_free (prepared);
+      load_offers_when_settled (self);
       return;
     }
   if (self->show_next_when_ready && self->current == NULL)
@@ -524,6 +572,7 @@ on_next_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
       self->reserving = FALSE;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      load_offers_when_settled (self);
       if (is_unauthorized (error))
         handle_unauthorized (self, error);
       if (self->show_next_when_ready)
@@ -538,6 +587,15 @@ on_next_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_debug ("Reserved assignment %" G_GINT64_FORMAT " to keep going", assignment->id);
+  if (next_unwanted (self))
+    {
+      /* No need to download what goes straight back. */
+      self->reserving = FALSE;
+      give_back (self, assignment->id);
+      fl_assignment_free (assignment);
+      load_offers_when_settled (self);
+      return;
+    }
   prepare (self, prepared_new (assignment), on_next_prepared);
 }
 
@@ -1188,6 +1246,8 @@ fl_workspace_new (FlClient *client, GSettings *settings, FlLocalStore *store, co
   fl_earnings_meter_set_currency (self->meter, self->currency);
   fl_earnings_meter_set_clock (self->meter, self->clock);
   g_settings_bind (settings, "keep-going", self->task_page, "keep-going", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "show-instructions", self->task_page, "instructions-visible",
+                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "hide-below-target", self->offers_page, "hide-below-target",
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (settings, "changed::target-wage-minor", G_CALLBACK (on_target_changed),

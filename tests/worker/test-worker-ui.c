@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 
 #include "fl-earnings-meter.h"
+#include "fl-image-canvas.h"
 #include "fl-image-view.h"
 #include "fl-local-store.h"
 #include "fl-offer-item.h"
@@ -748,6 +749,309 @@ test_draft_restored_after_sigkill (void)
   ui_close (&ui);
 }
 
+/* The task page fits the window: nothing of the image view is cut off on the
+ * right, and fitting the view shows the whole image. */
+
+static gboolean
+window_width_near (gpointer data)
+{
+  Ui *ui = data;
+  int want = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (ui->workspace), "want-width"));
+
+  /* The default size counts the client-side decorations; the widget is a few
+   * pixels narrower. */
+  return gtk_widget_get_width (GTK_WIDGET (ui->window)) > want - 20 &&
+         gtk_widget_get_width (GTK_WIDGET (ui->window)) <= want;
+}
+
+static void
+assert_inside_window (Ui *ui, GtkWidget *widget, const char *what)
+{
+  graphene_rect_t bounds;
+  int window_width = gtk_widget_get_width (GTK_WIDGET (ui->window));
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (ui->window), &bounds));
+  g_test_message ("%s: x %.0f, width %.0f in a window %d wide", what, bounds.origin.x,
+                  bounds.size.width, window_width);
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, window_width);
+}
+
+static void
+assert_task_page_fits (Ui *ui, FlImageView *view, int width)
+{
+  GtkWidget *canvas = find_widget (GTK_WIDGET (view), FL_TYPE_IMAGE_CANVAS);
+  FlImageDocument *doc = fl_image_view_get_document (view);
+  double x0, y0, x1, y1;
+
+  g_object_set_data (G_OBJECT (ui->workspace), "want-width", GINT_TO_POINTER (width));
+  g_test_message ("window %d wide, want %d", gtk_widget_get_width (GTK_WIDGET (ui->window)), width);
+  wait_until (window_width_near, ui, 10, "the window width");
+  settle (500);
+  assert_inside_window (ui, GTK_WIDGET (view), "image view");
+  assert_inside_window (ui, find_widget (GTK_WIDGET (view), GTK_TYPE_SEARCH_ENTRY), "label search");
+  assert_inside_window (ui, canvas, "canvas");
+  g_assert_cmpint (gtk_widget_get_width (canvas), >, 200);
+
+  /* After the layout settled, and with the key 0 as well. */
+  for (guint i = 0; i < 2; i++)
+    {
+      fl_image_canvas_image_to_widget (FL_IMAGE_CANVAS (canvas), 0, 0, &x0, &y0);
+      fl_image_canvas_image_to_widget (FL_IMAGE_CANVAS (canvas), fl_image_document_get_width (doc),
+                                       fl_image_document_get_height (doc), &x1, &y1);
+      g_test_message ("image on the canvas: (%.1f, %.1f) to (%.1f, %.1f) of %d x %d", x0, y0, x1,
+                      y1, gtk_widget_get_width (canvas), gtk_widget_get_height (canvas));
+      g_assert_cmpfloat (x0, >=, -0.5);
+      g_assert_cmpfloat (y0, >=, -0.5);
+      g_assert_cmpfloat (x1, <=, gtk_widget_get_width (canvas) + 0.5);
+      g_assert_cmpfloat (y1, <=, gtk_widget_get_height (canvas) + 0.5);
+      /* Fitted: it touches two opposite sides. */
+      g_assert_true ((x0 < 1 && x1 > gtk_widget_get_width (canvas) - 1) ||
+                     (y0 < 1 && y1 > gtk_widget_get_height (canvas) - 1));
+      gtk_widget_activate_action (GTK_WIDGET (view), "image.zoom-fit", NULL);
+      settle (100);
+    }
+}
+
+static gboolean
+image_shown (gpointer data)
+{
+  FlImageView *view = data;
+  FlImageDocument *doc = fl_image_view_get_document (view);
+
+  return doc != NULL && fl_image_document_get_width (doc) > 0;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock, gboolean *painted)
+{
+  *painted = TRUE;
+}
+
+/* Waits for a frame drawn at the current size, for the screenshot. */
+static void
+wait_for_paint (Ui *ui)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (ui->window));
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+
+  gtk_widget_queue_draw (GTK_WIDGET (ui->window));
+  wait_until (settle_done, &painted, 10, "a frame");
+  g_signal_handler_disconnect (clock, handler);
+}
+
+static void
+test_task_page_fits_the_window (void)
+{
+  Ui ui = { 0 };
+  gint64 project = fl_test_server_add_image_project (server, "Fit", "0.20", 60, 900, 1);
+  g_autofree char *shot = NULL;
+  g_autofree char *narrow_shot = NULL;
+  FlTaskPage *page;
+  FlImageView *view;
+
+  g_settings_set_boolean (settings, "keep-going", FALSE);
+  g_settings_set_boolean (settings, "show-instructions", TRUE);
+  ui_open (&ui, "fit.db");
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("offers"), g_free);
+  wait_until (offers_loaded, &ui, 30, "offers");
+  accept_and_wait (&ui, project);
+  page = fl_workspace_get_task_page (ui.workspace);
+  view = FL_IMAGE_VIEW (find_widget (GTK_WIDGET (page), FL_TYPE_IMAGE_VIEW));
+  g_assert_nonnull (view);
+  wait_until (image_shown, view, 30, "the image");
+
+  /* The default size, with the instructions beside the work. */
+  assert_task_page_fits (&ui, view, 1100);
+  wait_for_paint (&ui);
+  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-task-page-1100");
+
+  /* Ctrl+I hides the instructions, remembered; then 900 pixels are enough. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "task.toggle-instructions", NULL);
+  g_assert_false (g_settings_get_boolean (settings, "show-instructions"));
+  gtk_window_set_default_size (ui.window, 900, 720);
+  assert_task_page_fits (&ui, view, 900);
+  wait_for_paint (&ui);
+  narrow_shot = save_screenshot (GTK_WIDGET (ui.window), "worker-task-page-900");
+
+  g_settings_set_boolean (settings, "show-instructions", TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (page), "task.return", NULL);
+  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("offers"), g_free);
+  wait_until (page_is, &ui, 30, "the offers after returning");
+  ui_close (&ui);
+}
+
+/* Keep going reserves a second task; a worker who leaves the project's flow
+ * gives it back. */
+
+static guint
+count_active (gint64 project)
+{
+  g_autoptr (JsonNode) answer = NULL;
+  JsonArray *list;
+  guint status, n = 0;
+
+  answer = fl_test_server_request (server, "GET", "/api/v1/me/assignments", server->worker_token,
+                                   NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  list = json_object_get_array_member (json_node_get_object (answer), "assignments");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *a = json_array_get_object_element (list, i);
+
+      if (json_object_get_int_member (a, "project_id") == project &&
+          g_strcmp0 (json_object_get_string_member (a, "state"), "active") == 0)
+        n++;
+    }
+  return n;
+}
+
+static gint64
+server_tasks_left (gint64 project)
+{
+  g_autoptr (JsonNode) answer = NULL;
+  JsonArray *list;
+  guint status;
+
+  answer =
+    fl_test_server_request (server, "GET", "/api/v1/offers", server->worker_token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  list = json_object_get_array_member (json_node_get_object (answer), "offers");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *offer = json_array_get_object_element (list, i);
+
+      if (json_object_get_int_member (offer, "project_id") == project)
+        return json_object_get_int_member (offer, "tasks_left");
+    }
+  return 0;
+}
+
+static gint64
+shown_tasks_left (Ui *ui, gint64 project)
+{
+  GListModel *model = fl_offers_page_get_model (fl_workspace_get_offers_page (ui->workspace));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (FlOfferItem) item = g_list_model_get_item (model, i);
+
+      if (fl_offer_item_get_offer (item)->project_id == project)
+        return fl_offer_item_get_offer (item)->tasks_left;
+    }
+  return 0;
+}
+
+typedef struct
+{
+  Ui *ui;
+  gint64 project;
+  guint want;
+  guint offers_shown;
+  gboolean return_at_once;
+} GiveBack;
+
+static void
+on_offers_shown_count (FlWorkspace *workspace, GiveBack *data)
+{
+  data->offers_shown++;
+}
+
+static void
+on_task_shown_return (FlWorkspace *workspace, gint64 assignment_id, GiveBack *data)
+{
+  /* Before the workspace starts reserving the next task: that reservation is
+   * then still on its way when the return is answered. */
+  if (data->return_at_once)
+    {
+      data->return_at_once = FALSE;
+      gtk_widget_activate_action (GTK_WIDGET (fl_workspace_get_task_page (workspace)),
+                                  "task.return", NULL);
+    }
+}
+
+static gboolean
+active_count_is (gpointer user_data)
+{
+  GiveBack *data = user_data;
+
+  g_main_context_iteration (NULL, FALSE);
+  return count_active (data->project) == data->want;
+}
+
+static gboolean
+offers_shown_after (gpointer user_data)
+{
+  GiveBack *data = user_data;
+
+  return data->offers_shown > 0 &&
+         g_strcmp0 (fl_workspace_get_visible_page (data->ui->workspace), "offers") == 0;
+}
+
+static void
+accept_project (GiveBack *data)
+{
+  data->offers_shown = 0;
+  g_signal_emit_by_name (fl_workspace_get_offers_page (data->ui->workspace), "accept",
+                         data->project);
+}
+
+static void
+test_leaving_the_flow_gives_back_the_reserved_task (void)
+{
+  Ui ui = { 0 };
+  GiveBack data = { &ui, 0, 0, 0, FALSE };
+  gint64 project = fl_test_server_add_image_project (server, "Give back", "0.30", 60, 900, 7);
+  gint64 before;
+
+  data.project = project;
+  g_settings_set_boolean (settings, "keep-going", TRUE);
+  ui_open (&ui, "give-back.db");
+  g_signal_connect (ui.workspace, "offers-shown", G_CALLBACK (on_offers_shown_count), &data);
+  g_signal_connect (ui.workspace, "task-shown", G_CALLBACK (on_task_shown_return), &data);
+  wait_until (offers_shown_after, &data, 30, "offers");
+  before = shown_tasks_left (&ui, project);
+  g_assert_cmpint (before, ==, 7);
+
+  /* Return while the next task is still being reserved. */
+  data.return_at_once = TRUE;
+  accept_project (&data);
+  wait_until (offers_shown_after, &data, 30, "the offers after returning at once");
+  g_assert_cmpuint (count_active (project), ==, 0);
+  g_assert_cmpint (shown_tasks_left (&ui, project), ==, server_tasks_left (project));
+
+  /* Return once the next task is reserved. */
+  accept_project (&data);
+  data.want = 2;
+  wait_until (active_count_is, &data, 30, "the next task to be reserved");
+  settle (300);
+  data.offers_shown = 0;
+  gtk_widget_activate_action (GTK_WIDGET (fl_workspace_get_task_page (ui.workspace)), "task.return",
+                              NULL);
+  wait_until (offers_shown_after, &data, 30, "the offers after returning");
+  g_assert_cmpuint (count_active (project), ==, 0);
+  g_assert_cmpint (shown_tasks_left (&ui, project), ==, server_tasks_left (project));
+
+  /* Keep going switched off: the reserved task goes back, the open one stays. */
+  accept_project (&data);
+  data.want = 2;
+  wait_until (active_count_is, &data, 30, "the next task to be reserved");
+  fl_task_page_set_keep_going (fl_workspace_get_task_page (ui.workspace), FALSE);
+  data.want = 1;
+  wait_until (active_count_is, &data, 30, "the reserved task to go back");
+  settle (300);
+  g_assert_cmpuint (count_active (project), ==, 1);
+
+  data.offers_shown = 0;
+  gtk_widget_activate_action (GTK_WIDGET (fl_workspace_get_task_page (ui.workspace)), "task.return",
+                              NULL);
+  wait_until (offers_shown_after, &data, 30, "the offers after the last return");
+  g_assert_cmpuint (count_active (project), ==, 0);
+  g_settings_set_boolean (settings, "keep-going", TRUE);
+  ui_close (&ui);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -791,6 +1095,10 @@ main (int argc, char *argv[])
                    test_meter_ticks_only_while_shown_and_working);
   g_test_add_func ("/worker/ui/header-counts-submissions-waiting-while-server-down",
                    test_header_counts_waiting_while_server_down);
+  g_test_add_func ("/worker/ui/task-page-fits-the-window-and-the-image-fits-the-view",
+                   test_task_page_fits_the_window);
+  g_test_add_func ("/worker/ui/leaving-the-flow-gives-back-the-reserved-task",
+                   test_leaving_the_flow_gives_back_the_reserved_task);
   /* Last: it revokes the worker's token. */
   g_test_add_func ("/worker/ui/revoked-token-asks-again-and-keeps-the-draft",
                    test_revoked_token_asks_again_and_keeps_draft);
