@@ -23,6 +23,7 @@ struct _FlEarningsPage
   GtkLabel *totals_label;
   GtkButton *export_button;
   FlEarningsChart *chart;
+  GtkWidget *chart_card;
   GtkListBox *days_list;
   GtkListBox *projects_list;
   GtkListBox *rejections_list;
@@ -179,6 +180,7 @@ fl_earnings_page_class_init (FlEarningsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlEarningsPage, totals_label);
   gtk_widget_class_bind_template_child (widget_class, FlEarningsPage, export_button);
   gtk_widget_class_bind_template_child (widget_class, FlEarningsPage, chart);
+  gtk_widget_class_bind_template_child (widget_class, FlEarningsPage, chart_card);
   gtk_widget_class_bind_template_child (widget_class, FlEarningsPage, days_list);
   gtk_widget_class_bind_template_child (widget_class, FlEarningsPage, projects_list);
   gtk_widget_class_bind_template_child (widget_class, FlEarningsPage, rejections_list);
@@ -253,6 +255,8 @@ fl_earnings_page_set_earnings (FlEarningsPage *self, FlEarnings *earnings, GHash
 
   days = fl_earnings_report_by_day (earnings, work_time);
   fl_earnings_chart_set_days (self->chart, days);
+  /* An empty chart is an empty box: the lists below say there is nothing yet. */
+  gtk_widget_set_visible (self->chart_card, days->len > 0);
   clear_list (self->days_list);
   for (guint i = 0; i < days->len; i++)
     {
