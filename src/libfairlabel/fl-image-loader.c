@@ -410,64 +410,22 @@ is_complete (const char *format_name, const guint8 *data, gsize length)
   return TRUE;
 }
 
-static GdkPixbuf *
-decode_full (LoadData *data, const char *format_name, GError **error)
-{
-  g_autoptr (GMappedFile) mapped = NULL;
-  g_autoptr (GdkPixbufLoader) loader = NULL;
-  g_autoptr (GError) local_error = NULL;
-  GdkPixbuf *pixbuf;
-
-  mapped = g_mapped_file_new (data->path, FALSE, &local_error);
-  if (mapped == NULL)
-    {
-      g_set_error (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_NOT_FOUND,
-                   _ ("The image cannot be read: %s"), local_error->message);
-      return NULL;
-    }
-  if (!is_complete (format_name, (const guint8 *) g_mapped_file_get_contents (mapped),
-                    g_mapped_file_get_length (mapped)))
-    {
-      g_set_error_literal (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_CORRUPT,
-                           _ ("The image file is damaged or incomplete: its data ends early"));
-      return NULL;
-    }
-  loader = gdk_pixbuf_loader_new_with_type (format_name, &local_error);
-  if (loader != NULL &&
-      gdk_pixbuf_loader_write (loader, (const guchar *) g_mapped_file_get_contents (mapped),
-                               g_mapped_file_get_length (mapped), &local_error) &&
-      gdk_pixbuf_loader_close (loader, &local_error) &&
-      (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) != NULL)
-    return g_object_ref (pixbuf);
-
-  if (loader != NULL)
-    gdk_pixbuf_loader_close (loader, NULL);
-  g_set_error (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_CORRUPT,
-               _ ("The image file is damaged or incomplete: %s"),
-               local_error != NULL ? local_error->message : _ ("no image in it"));
-  return NULL;
-}
-
-/* @src at half the size, each pixel the mean of the 2 x 2 block it covers
- * (an odd last row or column counts twice), weighted by alpha as gdk-pixbuf
- * does not premultiply. Several times faster than gdk_pixbuf_scale_simple ()
- * and as good for this step. */
-static GdkPixbuf *
-halve (GdkPixbuf *src)
+/* Rows [@first, @end) of @dest, @src at half the size: each pixel the mean
+ * of the 2 x 2 block it covers (an odd last row or column counts twice),
+ * weighted by alpha as gdk-pixbuf does not premultiply. Several times faster
+ * than gdk_pixbuf_scale_simple () and as good for this step. */
+static void
+halve_rows (GdkPixbuf *src, GdkPixbuf *dest, int first, int end)
 {
   int src_width = gdk_pixbuf_get_width (src);
   int src_height = gdk_pixbuf_get_height (src);
   int src_stride = gdk_pixbuf_get_rowstride (src);
   int channels = gdk_pixbuf_get_n_channels (src);
   gboolean alpha = gdk_pixbuf_get_has_alpha (src);
-  int width = (src_width + 1) / 2;
-  int height = (src_height + 1) / 2;
+  int width = gdk_pixbuf_get_width (dest);
   const guint8 *src_pixels = gdk_pixbuf_read_pixels (src);
-  GdkPixbuf *dest = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, width, height);
 
-  if (dest == NULL)
-    return NULL;
-  for (int y = 0; y < height; y++)
+  for (int y = first; y < end; y++)
     {
       const guint8 *r0 = src_pixels + (gsize) (2 * y) * src_stride;
       const guint8 *r1 = src_pixels + (gsize) MIN (2 * y + 1, src_height - 1) * src_stride;
@@ -497,7 +455,85 @@ halve (GdkPixbuf *src)
             }
         }
     }
+}
+
+static GdkPixbuf *
+new_half (GdkPixbuf *src)
+{
+  return gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (src), 8,
+                         (gdk_pixbuf_get_width (src) + 1) / 2,
+                         (gdk_pixbuf_get_height (src) + 1) / 2);
+}
+
+static GdkPixbuf *
+halve (GdkPixbuf *src)
+{
+  GdkPixbuf *dest = new_half (src);
+
+  if (dest != NULL)
+    halve_rows (src, dest, 0, gdk_pixbuf_get_height (dest));
   return dest;
+}
+
+/* Halves the rows as the decoder writes them, while they are still in the
+ * cache, so that the first finer level is ready when the decode is. A
+ * progressive image writes its rows again at every pass, and so are they
+ * halved again. */
+static void
+on_area_updated (GdkPixbufLoader *loader, int x, int y, int width, int height, gpointer user_data)
+{
+  GdkPixbuf **half = user_data;
+  GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  int src_height = gdk_pixbuf_get_height (pixbuf);
+
+  if (*half == NULL)
+    *half = new_half (pixbuf);
+  if (*half != NULL)
+    halve_rows (pixbuf, *half, y / 2,
+                y + height >= src_height ? gdk_pixbuf_get_height (*half) : (y + height) / 2);
+}
+
+/* Also gives the image at half size in @half, when the loader said which
+ * rows it wrote. */
+static GdkPixbuf *
+decode_full (LoadData *data, const char *format_name, GdkPixbuf **half, GError **error)
+{
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GdkPixbufLoader) loader = NULL;
+  g_autoptr (GError) local_error = NULL;
+  GdkPixbuf *pixbuf;
+
+  mapped = g_mapped_file_new (data->path, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_NOT_FOUND,
+                   _ ("The image cannot be read: %s"), local_error->message);
+      return NULL;
+    }
+  if (!is_complete (format_name, (const guint8 *) g_mapped_file_get_contents (mapped),
+                    g_mapped_file_get_length (mapped)))
+    {
+      g_set_error_literal (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_CORRUPT,
+                           _ ("The image file is damaged or incomplete: its data ends early"));
+      return NULL;
+    }
+  loader = gdk_pixbuf_loader_new_with_type (format_name, &local_error);
+  if (loader != NULL)
+    g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), half);
+  if (loader != NULL &&
+      gdk_pixbuf_loader_write (loader, (const guchar *) g_mapped_file_get_contents (mapped),
+                               g_mapped_file_get_length (mapped), &local_error) &&
+      gdk_pixbuf_loader_close (loader, &local_error) &&
+      (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) != NULL)
+    return g_object_ref (pixbuf);
+
+  if (loader != NULL)
+    gdk_pixbuf_loader_close (loader, NULL);
+  g_clear_object (half);
+  g_set_error (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_CORRUPT,
+               _ ("The image file is damaged or incomplete: %s"),
+               local_error != NULL ? local_error->message : _ ("no image in it"));
+  return NULL;
 }
 
 static void
@@ -512,6 +548,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   g_autoptr (GError) error = NULL;
   g_autoptr (GdkPixbuf) decoded = NULL;
   g_autoptr (GdkPixbuf) full = NULL;
+  g_autoptr (GdkPixbuf) half = NULL;
   g_autoptr (GPtrArray) levels = NULL;
   const char *format_name = NULL;
   int width, height;
@@ -531,13 +568,20 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       g_task_run_in_thread (preview, preview_thread);
     }
 
-  decoded = decode_full (data, format_name, &error);
+  decoded = decode_full (data, format_name, &half, &error);
   if (decoded == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   full = gdk_pixbuf_apply_embedded_orientation (decoded);
+  if (half != NULL)
+    {
+      g_autoptr (GdkPixbuf) unturned = g_steal_pointer (&half);
+
+      gdk_pixbuf_copy_options (decoded, unturned);
+      half = gdk_pixbuf_apply_embedded_orientation (unturned);
+    }
   g_clear_object (&decoded);
   width = gdk_pixbuf_get_width (full);
   height = gdk_pixbuf_get_height (full);
@@ -548,6 +592,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
    * sharp without waiting for the finer ones. */
   levels = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (levels, g_object_ref (full));
+  if (half != NULL && MAX (width, height) > COARSEST_SIDE)
+    g_ptr_array_add (levels, g_steal_pointer (&half));
   while (MAX (gdk_pixbuf_get_width (g_ptr_array_index (levels, levels->len - 1)),
               gdk_pixbuf_get_height (g_ptr_array_index (levels, levels->len - 1))) > COARSEST_SIDE)
     {
