@@ -84,6 +84,12 @@ update_view (FlOffersPage *self)
                                total);
   gtk_label_set_label (self->summary_label, summary);
   gtk_widget_set_sensitive (GTK_WIDGET (self->hide_toggle), self->target_minor > 0);
+  /* Says why the button does nothing yet. */
+  gtk_widget_set_tooltip_text (
+    GTK_WIDGET (self->hide_toggle),
+    self->target_minor > 0
+      ? _ ("Hide offers whose estimated hourly rate is below your target wage")
+      : _ ("Set your target hourly wage in Preferences to hide the offers that pay less"));
 
   /* The first answer appears at once, with no fade from the blank page. */
   gtk_stack_set_visible_child_full (
