@@ -1150,9 +1150,9 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
    * frame or two, while the image itself is being decoded or moved. */
   if (self->shapes_texture == NULL)
     {
-      /* Before any pixels, drawing shapes would only take the processor
-       * from the decoders; the layer follows the first image. */
-      if (self->drawn_level >= 0)
+      /* Until the image is as sharp as the screen, drawing shapes would
+       * only take the processor from the decoders; the layer follows. */
+      if (self->drawn_level >= 0 && self->drawn_level <= fl_image_canvas_get_ideal_level (self))
         render_shapes_later (self, width, height);
     }
   else if (self->shapes_texture_version != self->shapes_version)
