@@ -5,6 +5,9 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "fl-image-canvas.h"
 
@@ -2126,6 +2129,15 @@ fl_image_canvas_class_init (FlImageCanvasClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+#ifdef __GLIBC__
+  /* Tile textures, shapes layers and crisp views are buffers of a few MB,
+   * made and freed while panning. glibc raises its mmap threshold to the
+   * size of each such buffer freed, later ones then come from the heap, and
+   * the heap keeps about 50 MB of them once freed; a fixed threshold gives
+   * them back to the system. */
+  mallopt (M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 
   object_class->dispose = fl_image_canvas_dispose;
   object_class->finalize = fl_image_canvas_finalize;
