@@ -73,6 +73,7 @@ struct _FlImageCanvas
   guint64 shapes_version;
   guint64 shapes_texture_version;
   guint settle_id;
+  guint first_layer_id;
   gboolean settle_due;
   double last_view[3];
   gboolean rendering;
@@ -405,6 +406,7 @@ fl_image_canvas_reset (FlImageCanvas *self, int image_width, int image_height)
 
   clear_levels (self);
   clear_drag (self);
+  g_clear_handle_id (&self->first_layer_id, g_source_remove);
   g_clear_object (&self->shapes_texture);
   self->shapes_version++;
   g_array_set_size (self->draft, 0);
@@ -1117,6 +1119,19 @@ render_shapes_later (FlImageCanvas *self, int width, int height)
   g_task_run_in_thread (task, shapes_job_thread);
 }
 
+/* After the frame that asked for it: the redraw runs at a higher priority. */
+static gboolean
+start_first_layer (gpointer user_data)
+{
+  FlImageCanvas *self = user_data;
+
+  self->first_layer_id = 0;
+  if (self->shapes_texture == NULL && self->document != NULL && self->shapes_visible)
+    render_shapes_later (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                         gtk_widget_get_height (GTK_WIDGET (self)));
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 shapes_texture_usable (FlImageCanvas *self, int width, int height)
 {
@@ -1154,9 +1169,11 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
   if (self->shapes_texture == NULL)
     {
       /* Until the image is as sharp as the screen, drawing shapes would
-       * only take the processor from the decoders; the layer follows. */
-      if (self->drawn_level >= 0 && self->drawn_level <= fl_image_canvas_get_ideal_level (self))
-        render_shapes_later (self, width, height);
+       * only take the processor from the decoders; the layer follows, once
+       * that frame is rendered. */
+      if (self->drawn_level >= 0 && self->drawn_level <= fl_image_canvas_get_ideal_level (self) &&
+          self->first_layer_id == 0)
+        self->first_layer_id = g_idle_add_full (G_PRIORITY_LOW, start_first_layer, self, NULL);
     }
   else if (self->shapes_texture_version != self->shapes_version)
     render_shapes_now (self, width, height);
@@ -2102,6 +2119,7 @@ fl_image_canvas_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->document, on_document_changed, self);
   g_clear_object (&self->document);
   g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_clear_handle_id (&self->first_layer_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->shapes_texture);
