@@ -67,7 +67,9 @@ struct _FlImageCanvas
 
   /* The shapes, rendered once into a texture and reused while panning and
    * while zooming by small steps. */
-  GdkTexture *shapes_texture;
+  GPtrArray *shapes_tiles;
+  int shapes_cols;
+  int shapes_scale;
   graphene_rect_t shapes_area;
   double shapes_zoom;
   guint64 shapes_version;
@@ -407,7 +409,7 @@ fl_image_canvas_reset (FlImageCanvas *self, int image_width, int image_height)
   clear_levels (self);
   clear_drag (self);
   g_clear_handle_id (&self->first_layer_id, g_source_remove);
-  g_clear_object (&self->shapes_texture);
+  g_clear_pointer (&self->shapes_tiles, g_ptr_array_unref);
   self->shapes_version++;
   g_array_set_size (self->draft, 0);
   g_hash_table_remove_all (self->selection);
@@ -966,7 +968,7 @@ free_surface_bytes (gpointer data)
 /* Draws the layer with cairo on the CPU: thousands of thin outlines cost
  * far less there than as render nodes on a software GL. Shapes of a label
  * share one path and one stroke. Safe in any thread. */
-static GdkTexture *
+static GBytes *
 shapes_job_draw (const ShapesJob *job)
 {
   g_autoptr (GHashTable) by_label =
@@ -1039,14 +1041,35 @@ shapes_job_draw (const ShapesJob *job)
   bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
                                       (gsize) cairo_image_surface_get_stride (surface) * h,
                                       free_surface_bytes, surface);
-  return gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes,
-                                 cairo_image_surface_get_stride (surface));
+  return g_steal_pointer (&bytes);
 }
 
+#define LAYER_TILE_SIZE 256
+
+/* Cut into tiles that share the layer's pixels, so a frame draws only the
+ * tiles in view and most of them lie wholly inside the canvas: a texture
+ * that reaches past its clip is drawn with a costlier shader, and the
+ * renderer uploads only what is drawn. */
 static void
-install_layer (FlImageCanvas *self, const ShapesJob *job, GdkTexture *texture)
+install_layer (FlImageCanvas *self, const ShapesJob *job, GBytes *bytes)
 {
-  g_set_object (&self->shapes_texture, texture);
+  int w = job->width * job->scale, h = job->height * job->scale;
+  int stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, w);
+
+  g_clear_pointer (&self->shapes_tiles, g_ptr_array_unref);
+  self->shapes_tiles = g_ptr_array_new_with_free_func (g_object_unref);
+  self->shapes_cols = (w + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE;
+  self->shapes_scale = job->scale;
+  for (int y = 0; y < h; y += LAYER_TILE_SIZE)
+    for (int x = 0; x < w; x += LAYER_TILE_SIZE)
+      {
+        int tw = MIN (LAYER_TILE_SIZE, w - x), th = MIN (LAYER_TILE_SIZE, h - y);
+        g_autoptr (GBytes) slice = g_bytes_new_from_bytes (
+          bytes, (gsize) y * stride + (gsize) x * 4, (gsize) (th - 1) * stride + (gsize) tw * 4);
+
+        g_ptr_array_add (self->shapes_tiles,
+                         gdk_memory_texture_new (tw, th, GDK_MEMORY_DEFAULT, slice, stride));
+      }
   self->shapes_area = GRAPHENE_RECT_INIT (job->origin_x, job->origin_y, job->width / job->zoom,
                                           job->height / job->zoom);
   self->shapes_zoom = job->zoom;
@@ -1058,15 +1081,14 @@ static void
 render_shapes_now (FlImageCanvas *self, int width, int height)
 {
   ShapesJob *job = shapes_job_new (self, width, height);
-  g_autoptr (GdkTexture) texture = NULL;
-
+  g_autoptr (GBytes) bytes = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  g_clear_object (&self->shapes_texture);
+  g_clear_pointer (&self->shapes_tiles, g_ptr_array_unref);
   if (job == NULL)
     return;
-  texture = shapes_job_draw (job);
-  install_layer (self, job, texture);
+  bytes = shapes_job_draw (job);
+  install_layer (self, job, bytes);
   g_debug ("%u shapes drawn in %.3f s", job->shapes->len, (g_get_monotonic_time () - start) / 1e6);
   shapes_job_free (job);
 }
@@ -1075,11 +1097,11 @@ static void
 shapes_job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   gint64 start = g_get_monotonic_time ();
-  GdkTexture *texture = shapes_job_draw (task_data);
+  GBytes *bytes = shapes_job_draw (task_data);
 
   g_debug ("%u shapes drawn aside in %.3f s", ((ShapesJob *) task_data)->shapes->len,
            (g_get_monotonic_time () - start) / 1e6);
-  g_task_return_pointer (task, texture, g_object_unref);
+  g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
 }
 
 static void
@@ -1087,14 +1109,14 @@ shapes_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   FlImageCanvas *self = FL_IMAGE_CANVAS (source);
   const ShapesJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr (GBytes) bytes = g_task_propagate_pointer (G_TASK (result), NULL);
 
   if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     return;
   self->rendering = FALSE;
   /* An edit since the job started makes it stale; the next frame redraws. */
-  if (texture != NULL && job->version == self->shapes_version)
-    install_layer (self, job, texture);
+  if (bytes != NULL && job->version == self->shapes_version)
+    install_layer (self, job, bytes);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1126,7 +1148,7 @@ start_first_layer (gpointer user_data)
   FlImageCanvas *self = user_data;
 
   self->first_layer_id = 0;
-  if (self->shapes_texture == NULL && self->document != NULL && self->shapes_visible)
+  if (self->shapes_tiles == NULL && self->document != NULL && self->shapes_visible)
     render_shapes_later (self, gtk_widget_get_width (GTK_WIDGET (self)),
                          gtk_widget_get_height (GTK_WIDGET (self)));
   return G_SOURCE_REMOVE;
@@ -1138,7 +1160,7 @@ shapes_texture_usable (FlImageCanvas *self, int width, int height)
   double x0, y0, x1, y1;
   const graphene_rect_t *area = &self->shapes_area;
 
-  if (self->shapes_texture == NULL || self->shapes_zoom <= 0 ||
+  if (self->shapes_tiles == NULL || self->shapes_zoom <= 0 ||
       fabs (log (self->zoom / self->shapes_zoom)) > G_LN2)
     return FALSE;
   fl_image_canvas_widget_to_image (self, 0, 0, &x0, &y0);
@@ -1156,7 +1178,7 @@ static void
 snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height,
                  gboolean settled)
 {
-  double x0, y0, x1, y1;
+  double x0, y0, x1, y1, scale;
 
   if (self->document == NULL || !self->shapes_visible)
     {
@@ -1166,7 +1188,7 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
 
   /* Edits are shown at once; the first layer and view changes may wait a
    * frame or two, while the image itself is being decoded or moved. */
-  if (self->shapes_texture == NULL)
+  if (self->shapes_tiles == NULL)
     {
       /* Until the image is as sharp as the screen, drawing shapes would
        * only take the processor from the decoders; the layer follows, once
@@ -1180,7 +1202,7 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
   else if (!shapes_texture_usable (self, width, height) ||
            (settled && self->zoom != self->shapes_zoom))
     render_shapes_later (self, width, height);
-  if (self->shapes_texture == NULL)
+  if (self->shapes_tiles == NULL)
     return;
 
   fl_image_canvas_image_to_widget (self, self->shapes_area.origin.x, self->shapes_area.origin.y,
@@ -1202,8 +1224,24 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
        * exact zoom once zooming stops. */
       schedule_settle (self);
     }
-  gtk_snapshot_append_texture (snapshot, self->shapes_texture,
-                               &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
+  /* Widget pixels per layer pixel; exact at the layer's zoom, so that
+   * tiles stay on whole pixels. */
+  scale = self->zoom == self->shapes_zoom
+            ? 1.0 / self->shapes_scale
+            : (x1 - x0) / (self->shapes_area.size.width * self->shapes_zoom * self->shapes_scale);
+  for (guint i = 0; i < self->shapes_tiles->len; i++)
+    {
+      GdkTexture *tile = g_ptr_array_index (self->shapes_tiles, i);
+      double tx0 = x0 + (int) (i % self->shapes_cols) * LAYER_TILE_SIZE * scale;
+      double ty0 = y0 + (int) (i / self->shapes_cols) * LAYER_TILE_SIZE * scale;
+      double tx1 = tx0 + gdk_texture_get_width (tile) * scale;
+      double ty1 = ty0 + gdk_texture_get_height (tile) * scale;
+
+      if (tx1 <= 0 || ty1 <= 0 || tx0 >= width || ty0 >= height)
+        continue;
+      gtk_snapshot_append_texture (snapshot, tile,
+                                   &GRAPHENE_RECT_INIT (tx0, ty0, tx1 - tx0, ty1 - ty0));
+    }
 }
 
 /* A darker backdrop shows where the image ends; only around the image, as
@@ -2122,7 +2160,7 @@ fl_image_canvas_dispose (GObject *object)
   g_clear_handle_id (&self->first_layer_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->shapes_texture);
+  g_clear_pointer (&self->shapes_tiles, g_ptr_array_unref);
   clear_levels (self);
   g_clear_object (&self->config);
   G_OBJECT_CLASS (fl_image_canvas_parent_class)->dispose (object);
