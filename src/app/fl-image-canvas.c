@@ -18,7 +18,9 @@
  * visible part is scaled by nearest neighbour on the CPU (GTK 4.8 has no
  * nearest filter for texture nodes) so that pixels stay crisp. */
 
-#define TILE_SIZE 512
+/* Smaller tiles overhang the canvas less (fewer clipped pixels to shade and
+ * upload); at 128 px the count of textures costs more than that saves. */
+#define TILE_SIZE 256
 #define MAX_LEVELS 16
 /* Tile textures kept alive, in pixels (24 MB as RGBA): about four views. */
 #define TEXTURE_BUDGET (6 * 1024 * 1024)
