@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "fl-test-support.h"
+
 G_BEGIN_DECLS
 
 char *fl_test_make_tone (const char *dir, const char *name, double tone_seconds,
@@ -11,8 +13,5 @@ char *fl_test_encode (const char *wav_path, const char *dir, const char *format)
 char *fl_test_make_speech (const char *dir, const char *name, const char *text);
 char *fl_test_make_video_only (const char *dir, const char *name);
 void fl_test_run_pipeline (const char *description);
-gboolean fl_test_wait_until (gboolean (*condition) (gpointer), gpointer data, guint timeout_ms);
-void fl_test_sleep_in_loop (guint ms);
-void fl_test_remove_tree (const char *dir);
 
 G_END_DECLS

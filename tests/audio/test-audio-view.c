@@ -104,8 +104,7 @@ save_screenshot (Fixture *f, const char *name)
   g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("FAIRLABEL_BUILD_DIR"), "meson-logs", NULL);
-  g_autofree char *path = NULL;
+  g_autofree char *path = fl_test_log_path (name);
   GdkPaintable *paintable = gtk_widget_paintable_new (widget);
 
   fl_test_sleep_in_loop (300);
@@ -115,8 +114,6 @@ save_screenshot (Fixture *f, const char *name)
   g_assert_nonnull (node);
   texture =
     gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node, NULL);
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Screenshot saved to %s", path);
   g_object_unref (paintable);

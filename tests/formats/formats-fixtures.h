@@ -2,11 +2,11 @@
 #pragma once
 
 #include "fl-dataset.h"
+#include "fl-test-support.h"
 
 G_BEGIN_DECLS
 
 char *fx_make_tmp_dir (void);
-void fx_remove_tree (const char *path);
 char *fx_make_png (const char *dir, const char *name, int width, int height);
 /* A JPEG stored width x height whose EXIF orientation (6) turns it a quarter:
  * shown height x width. */

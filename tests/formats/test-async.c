@@ -66,7 +66,7 @@ test_round_trip_async (void)
   g_assert_cmpstr (report->format, ==, "coco");
   fx_assert_same_results (ds, back, FX_ALL, 0);
   wait_clear (&w);
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -103,7 +103,7 @@ test_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_nonnull (report);
   wait_clear (&w);
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 int

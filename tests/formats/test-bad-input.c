@@ -79,7 +79,7 @@ test_wrong_format (void)
   g_assert_null (ds);
   g_assert_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_NOTHING_IMPORTED);
   g_assert_true (fx_report_has (report, FL_IMPORT_ENTRY_SKIPPED, "not a segments file"));
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -117,7 +117,7 @@ test_coco_dangling_references (void)
   g_assert_true (fx_report_has (report, FL_IMPORT_ENTRY_SKIPPED,
                                 "annotation 4 belongs to image 2, which was skipped"));
   g_assert_cmpuint (report->n_skipped, ==, 4);
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -168,7 +168,7 @@ test_yolo_bad_lines (void)
         g_assert_cmpuint (e->line, >=, 2);
     }
   g_assert_cmpuint (report->n_skipped, ==, 7);
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -213,7 +213,7 @@ test_voc_boxes_outside_image (void)
   g_assert_true (fx_report_has (report, FL_IMPORT_ENTRY_SKIPPED, "has no area"));
   g_assert_true (fx_report_has (report, FL_IMPORT_ENTRY_SKIPPED, "has no numeric <bndbox>"));
   g_assert_true (fx_report_has (report, FL_IMPORT_ENTRY_SKIPPED, "not well-formed XML"));
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -302,7 +302,7 @@ test_label_studio_percent_and_unknown (void)
   g_assert_true (
     fx_report_has (report, FL_IMPORT_ENTRY_SKIPPED, "remote files are not downloaded"));
   g_assert_true (fx_report_has (report, FL_IMPORT_ENTRY_SKIPPED, "names no image or audio"));
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -344,7 +344,7 @@ test_paths_leaving_folder (void)
       g_assert_true (strstr (e->reason, "outside the import folder") != NULL ||
                      strstr (e->reason, "not downloaded") != NULL);
     }
-  fx_remove_tree (outer);
+  fl_test_remove_tree (outer);
 }
 
 static void
@@ -388,7 +388,7 @@ test_not_utf8 (void)
   g_assert_null (ds);
   g_assert_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID);
   g_assert_true (fx_report_has (report, FL_IMPORT_ENTRY_SKIPPED, "not UTF-8"));
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static glong
@@ -425,7 +425,7 @@ test_streamed_json_matches_whole (void)
       g_assert_cmpstr (report->format, ==, formats[i]);
       fx_assert_same_results (ds, back, FX_ALL, 1e-9);
     }
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -462,7 +462,7 @@ test_huge_files_streamed (void)
   g_test_message ("peak RSS %ld kB before, %ld kB after reading a %u-task file", before, after, n);
   /* Read whole, the file alone would be 120 MB and its tree several times that. */
   g_assert_cmpint (after - before, <, 60 * 1024);
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -518,7 +518,7 @@ test_folder_and_recogniser_json (void)
     json_object_get_string_member (json_array_get_object_element (segs, 1), "speaker"), ==,
     "SPEAKER_01");
   g_assert_true (fx_report_has (report, FL_IMPORT_ENTRY_SKIPPED, "segment 3 has no valid start"));
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 /* Coordinates are those of the image as shown: a JPEG turned by its EXIF
@@ -550,7 +550,7 @@ test_exif_rotation (void)
       g_assert_cmpfloat (json_object_get_double_member (box, "y"), ==, w / 4.0);
       g_assert_cmpfloat (json_object_get_double_member (box, "width"), ==, h / 2.0);
       g_assert_cmpfloat (json_object_get_double_member (box, "height"), ==, w / 2.0);
-      fx_remove_tree (tmp);
+      fl_test_remove_tree (tmp);
     }
 }
 
@@ -625,7 +625,7 @@ test_wrong_types (void)
       g_assert_nonnull (ds);
       g_assert_cmpuint (report->n_skipped + report->n_kept_aside + report->n_changed, >, 0);
     }
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -643,7 +643,7 @@ test_export_refuses_broken_result (void)
   g_assert_false (fl_dataset_export (ds, "coco", tmp, &error));
   g_assert_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "t9"));
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 int

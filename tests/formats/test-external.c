@@ -81,7 +81,7 @@ check_cues (const char *format)
         }
       g_assert_cmpuint (n, ==, json_array_get_length (segs));
     }
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -128,7 +128,7 @@ test_subtitles_ffmpeg (void)
                         json_array_get_length (segments_of (g_ptr_array_index (ds->items, 0))));
       g_assert_nonnull (strstr (output, "hello there"));
       g_assert_true (strstr (output, "03.001") != NULL || strstr (output, "03,001") != NULL);
-      fx_remove_tree (tmp);
+      fl_test_remove_tree (tmp);
     }
 }
 
@@ -196,7 +196,7 @@ test_xml_xmllint (void)
     g_assert_cmpint (fx_run (tags_argv, &tags), ==, 0);
     g_assert_cmpint (atoi (tags), ==, 3);
   }
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -246,7 +246,7 @@ test_json_python (void)
   g_assert_cmpint (fx_run (argv, &output), ==, 0);
   expected = g_strdup_printf ("%u %u\n", total_shapes (ds), total_shapes (ds));
   g_assert_cmpstr (output, ==, expected);
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 int

@@ -97,7 +97,7 @@ test_round_trip (gconstpointer data)
           g_assert_cmpuint (json_array_get_length (classes), >=, 3);
         }
     }
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -123,7 +123,7 @@ test_audit_csv (void)
       csv = fx_read (out, "fairness-audit.csv");
       g_assert_cmpstr (csv, ==, expected);
     }
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -157,7 +157,7 @@ test_coco_expected (void)
   g_assert_true (json_parser_load_from_file (p2, actual_path, &error));
   g_assert_no_error (error);
   g_assert_true (json_node_equal (json_parser_get_root (p1), json_parser_get_root (p2)));
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -175,7 +175,7 @@ test_yolo_expected (void)
   assert_same_file ("yolo/labels/street one.txt", out, "labels/street one.txt");
   assert_same_file ("yolo/labels/b.txt", out, "labels/b.txt");
   g_assert_true (g_file_test (out, G_FILE_TEST_IS_DIR));
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -205,7 +205,7 @@ test_audio_expected (void)
     g_assert_no_error (error);
     assert_same_file ("audio/manifest.jsonl", out, "manifest.jsonl");
   }
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -221,7 +221,7 @@ test_export_wrong_kind (void)
   g_clear_error (&error);
   g_assert_false (fl_dataset_export (ds, "no-such-format", tmp, &error));
   g_assert_error (error, FL_DATASET_ERROR, FL_DATASET_ERROR_UNKNOWN_FORMAT);
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 static void
@@ -261,7 +261,7 @@ test_export_same_stems (void)
                         1);
       g_assert_null (strstr (item->asset_path, "/etc/"));
     }
-  fx_remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 }
 
 int

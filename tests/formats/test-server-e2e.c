@@ -187,7 +187,7 @@ test_import_coco_export_yolo (void)
   g_assert_nonnull (strstr (csv, ",60,0.10,USD,6.00,approved,"));
   g_assert_cmpuint (approved, ==, 2);
 
-  fx_remove_tree (fx.tmp);
+  fl_test_remove_tree (fx.tmp);
   g_free (fx.tmp);
   g_free (fx.data);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fl-test-server.h"
+#include "fl-test-support.h"
 
 static const char *
 server_binary (void)
@@ -144,28 +145,6 @@ fl_test_server_stop (FlTestServer *server, gboolean kill)
   g_clear_object (&server->process);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
-              !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_rmdir (path);
-}
-
 void
 fl_test_server_free (FlTestServer *server)
 {
@@ -176,7 +155,7 @@ fl_test_server_free (FlTestServer *server)
       g_clear_object (&server->process);
     }
   g_clear_object (&server->session);
-  remove_tree (server->root);
+  fl_test_remove_tree (server->root);
   g_free (server->root);
   g_free (server->data_dir);
   g_free (server->demo_dir);

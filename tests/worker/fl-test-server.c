@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 
 #include "fl-test-server.h"
+#include "fl-test-support.h"
 #include "fl-token.h"
 
 /* A test that dies must not leave its server running. */
@@ -121,27 +122,6 @@ fl_test_server_restart (FlTestServer *server)
   spawn (server, FALSE);
 }
 
-static void
-remove_tree (GFile *dir)
-{
-  g_autoptr (GFileEnumerator) e = g_file_enumerate_children (
-    dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-    G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
-    {
-      g_autoptr (GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_file_delete (child, NULL, NULL);
-      g_object_unref (info);
-    }
-  g_file_delete (dir, NULL, NULL);
-}
-
 void
 fl_test_server_free (FlTestServer *server)
 {
@@ -150,8 +130,7 @@ fl_test_server_free (FlTestServer *server)
   fl_test_server_stop (server);
   if (server->owns_dir)
     {
-      g_autoptr (GFile) dir = g_file_new_for_path (server->data_dir);
-      remove_tree (dir);
+      fl_test_remove_tree (server->data_dir);
     }
   g_free (server->data_dir);
   g_free (server->url);

@@ -9,6 +9,7 @@
 #include "fl-client.h"
 #include "fl-local-store.h"
 #include "fl-test-server.h"
+#include "fl-test-support.h"
 
 /* The real fairlabel binary, killed with SIGKILL while a task is open, brings
  * the task and its draft back on the next start. */
@@ -158,10 +159,7 @@ test_real_app_restores_draft_after_sigkill (void)
   g_assert_cmpuint (drafts->len, ==, 1);
   g_assert_nonnull (strstr (((FlDraft *) drafts->pdata[0])->result_json, "night"));
 
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", home);
-    g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
-  }
+  fl_test_remove_tree (home);
 }
 
 int

@@ -10,6 +10,7 @@
 #include "fl-local-store.h"
 #include "fl-outbox.h"
 #include "fl-test-server.h"
+#include "fl-test-support.h"
 
 /* The worker's calls against the real fairlabel-server on loopback. */
 
@@ -32,10 +33,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", fixture->dir);
-
   fl_test_server_free (fixture->server);
-  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  fl_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_clear_object (&fixture->result);
   g_main_loop_unref (fixture->loop);

@@ -8,6 +8,7 @@
 
 #include "fl-local-store.h"
 #include "fl-outbox.h"
+#include "fl-test-support.h"
 
 typedef struct
 {
@@ -84,26 +85,12 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   soup_server_disconnect (fixture->server);
   g_clear_object (&fixture->server);
   g_free (fixture->url);
-  remove_tree (fixture->dir);
+  fl_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->db_path);
   g_main_loop_unref (fixture->loop);

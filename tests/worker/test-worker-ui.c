@@ -13,6 +13,7 @@
 #include "fl-local-store.h"
 #include "fl-offer-item.h"
 #include "fl-test-server.h"
+#include "fl-test-support.h"
 #include "fl-workspace.h"
 
 /* The worker's pages as real widgets under Xvfb, against the real server. */
@@ -24,40 +25,12 @@ static GSettings *settings;
 
 typedef gboolean (*Predicate) (gpointer data);
 
-static gboolean
-on_timeout (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main loop until @predicate holds; fails the test after @seconds. */
 static void
 wait_until (Predicate predicate, gpointer data, guint seconds, const char *what)
 {
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (seconds, on_timeout, &timed_out);
-
-  while (!predicate (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
+  if (!fl_test_wait_until (predicate, data, seconds * 1000))
     g_error ("timed out waiting for %s", what);
-  g_source_remove (source);
-}
-
-static gboolean
-settle_done (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_timeout, &done);
-  wait_until (settle_done, &done, 10 + ms / 1000, "frames to settle");
 }
 
 typedef struct
@@ -98,7 +71,6 @@ save_screenshot (GtkWidget *widget, const char *name)
   Shot shot = { widget, NULL };
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *dir = NULL;
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
@@ -114,9 +86,7 @@ save_screenshot (GtkWidget *widget, const char *name)
   node = shot.node;
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
                                          node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  dir = g_build_filename (g_getenv ("FAIRLABEL_BUILD_DIR"), "meson-logs", NULL);
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, file, NULL);
+  path = fl_test_log_path (file);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
   return path;
@@ -166,7 +136,7 @@ ui_close (Ui *ui)
   g_clear_object (&ui->workspace);
   g_clear_object (&ui->store);
   g_clear_object (&ui->client);
-  settle (100);
+  fl_test_sleep_in_loop (100);
 }
 
 static gboolean
@@ -219,7 +189,7 @@ test_offers_show_rewards_and_hourly_estimates (void)
   g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("offers"), g_free);
   wait_until (offers_loaded, &ui, 30, "offers");
   /* Past the crossfade from the spinner, for the screenshot. */
-  settle (1000);
+  fl_test_sleep_in_loop (1000);
 
   model = fl_offers_page_get_model (fl_workspace_get_offers_page (ui.workspace));
   shown = g_list_model_get_n_items (model);
@@ -326,7 +296,7 @@ test_keep_going_submit_and_earnings (void)
   collect_labels (GTK_WIDGET (page), labels);
   g_assert_nonnull (strstr (labels->str, "Draw a box around every car."));
   g_assert_nonnull (strstr (labels->str, "Pays 0.40 USD"));
-  settle (500);
+  fl_test_sleep_in_loop (500);
 
   /* Submit: the next task of the project was reserved meanwhile and shows. */
   gtk_widget_activate_action (GTK_WIDGET (page), "task.submit", NULL);
@@ -345,7 +315,7 @@ test_keep_going_submit_and_earnings (void)
   g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("earnings"), g_free);
   g_object_set_data_full (G_OBJECT (ui.workspace), "want-csv", g_strdup (want), g_free);
   wait_until (earnings_shown, &ui, 30, "the earnings page");
-  settle (1000);
+  fl_test_sleep_in_loop (1000);
   g_string_truncate (labels, 0);
   collect_labels (GTK_WIDGET (ui.workspace), labels);
   g_assert_nonnull (strstr (labels->str, "Street signs"));
@@ -385,10 +355,10 @@ test_lease_expired_keeps_draft (void)
   wait_until (task_expired, page, 15, "the lease to run out");
   collect_labels (GTK_WIDGET (page), labels);
   g_assert_nonnull (strstr (labels->str, "ran out"));
-  settle (1000);
+  fl_test_sleep_in_loop (1000);
   shot = save_screenshot (GTK_WIDGET (ui.window), "worker-lease-expired");
 
-  settle (300);
+  fl_test_sleep_in_loop (300);
   drafts = fl_local_store_list_drafts_sync (ui.store, NULL, NULL);
   g_assert_cmpuint (drafts->len, ==, 1);
   g_assert_cmpint (((FlDraft *) drafts->pdata[0])->assignment_id, ==, id);
@@ -467,7 +437,7 @@ test_disk_full_on_submit_is_not_sent (void)
   page = fl_workspace_get_task_page (ui.workspace);
   id = fl_task_page_get_assignment_id (page);
   wait_until (result_ready, page, 30, "the image");
-  settle (700);
+  fl_test_sleep_in_loop (700);
 
   /* The disk fills up: other work takes the last free bytes. */
   g_assert_cmpint (g_stat (db, &st), ==, 0);
@@ -491,7 +461,7 @@ test_disk_full_on_submit_is_not_sent (void)
           }
       }
   gtk_widget_activate_action (GTK_WIDGET (page), "task.submit", NULL);
-  settle (1000);
+  fl_test_sleep_in_loop (1000);
 
   collect_labels (GTK_WIDGET (page), labels);
   g_test_message ("page %s, task %" G_GINT64_FORMAT ", text:\n%s",
@@ -531,7 +501,7 @@ test_revoked_token_asks_again_and_keeps_draft (void)
   g_signal_connect (ui.workspace, "unauthorized", G_CALLBACK (on_unauthorized), &message);
   accept_and_wait (&ui, project);
   id = fl_task_page_get_assignment_id (fl_workspace_get_task_page (ui.workspace));
-  settle (700);
+  fl_test_sleep_in_loop (700);
 
   fl_test_server_run_command (server, revoke);
   fl_workspace_reload_offers (ui.workspace);
@@ -640,7 +610,7 @@ test_header_counts_waiting_while_server_down (void)
   gtk_widget_activate_action (GTK_WIDGET (page), "task.submit", NULL);
   wait_until (header_says_waiting, &ui, 30, "the header to count one waiting");
   wait_until (offline_shown, &ui, 30, "the offline page");
-  settle (1000);
+  fl_test_sleep_in_loop (1000);
   shot = save_screenshot (GTK_WIDGET (ui.window), "worker-offline-waiting");
 
   /* The server comes back: the submission lands and the count goes. */
@@ -779,7 +749,7 @@ test_draft_restored_after_sigkill (void)
   wait_until (restored_with_tag, &ui, 30, "the restored draft");
   g_assert_cmpint (fl_task_page_get_assignment_id (fl_workspace_get_task_page (ui.workspace)), ==,
                    child_task);
-  settle (1000);
+  fl_test_sleep_in_loop (1000);
   shot = save_screenshot (GTK_WIDGET (ui.window), "worker-restored-draft");
   ui_close (&ui);
 }
@@ -822,7 +792,7 @@ assert_task_page_fits (Ui *ui, FlImageView *view, int width)
   g_object_set_data (G_OBJECT (ui->workspace), "want-width", GINT_TO_POINTER (width));
   g_test_message ("window %d wide, want %d", gtk_widget_get_width (GTK_WIDGET (ui->window)), width);
   wait_until (window_width_near, ui, 10, "the window width");
-  settle (500);
+  fl_test_sleep_in_loop (500);
   assert_inside_window (ui, GTK_WIDGET (view), "image view");
   assert_inside_window (ui, find_widget (GTK_WIDGET (view), GTK_TYPE_SEARCH_ENTRY), "label search");
   assert_inside_window (ui, canvas, "canvas");
@@ -844,7 +814,7 @@ assert_task_page_fits (Ui *ui, FlImageView *view, int width)
       g_assert_true ((x0 < 1 && x1 > gtk_widget_get_width (canvas) - 1) ||
                      (y0 < 1 && y1 > gtk_widget_get_height (canvas) - 1));
       gtk_widget_activate_action (GTK_WIDGET (view), "image.zoom-fit", NULL);
-      settle (100);
+      fl_test_sleep_in_loop (100);
     }
 }
 
@@ -1039,7 +1009,7 @@ test_leaving_the_flow_gives_back_the_reserved_task (void)
   accept_project (&data);
   data.want = 2;
   wait_until (active_count_is, &data, 30, "the next task to be reserved");
-  settle (300);
+  fl_test_sleep_in_loop (300);
   data.offers_shown = 0;
   gtk_widget_activate_action (GTK_WIDGET (fl_workspace_get_task_page (ui.workspace)), "task.return",
                               NULL);
@@ -1054,7 +1024,7 @@ test_leaving_the_flow_gives_back_the_reserved_task (void)
   fl_task_page_set_keep_going (fl_workspace_get_task_page (ui.workspace), FALSE);
   data.want = 1;
   wait_until (active_count_is, &data, 30, "the reserved task to go back");
-  settle (300);
+  fl_test_sleep_in_loop (300);
   g_assert_cmpuint (count_active (project), ==, 1);
 
   data.offers_shown = 0;
@@ -1119,10 +1089,7 @@ main (int argc, char *argv[])
   status = g_test_run ();
 
   fl_test_server_free (server);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
-    g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
-  }
+  fl_test_remove_tree (tmp_dir);
   g_clear_object (&settings);
   return status;
 }

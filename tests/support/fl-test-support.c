@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FlTestSupport"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "fl-test-support.h"
+
+static gboolean
+on_timeout (gpointer data)
+{
+  gboolean *expired = data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+fl_test_wait_until (gboolean (*condition) (gpointer), gpointer data, guint timeout_ms)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add (timeout_ms, on_timeout, &expired);
+
+  while (!condition (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  return condition (data);
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+fl_test_sleep_in_loop (guint ms)
+{
+  fl_test_wait_until (never, NULL, ms);
+}
+
+void
+fl_test_remove_tree (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        fl_test_remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+char *
+fl_test_log_path (const char *name)
+{
+  const char *build_dir = g_getenv ("FAIRLABEL_BUILD_DIR");
+  g_autofree char *dir = NULL;
+
+  g_assert_nonnull (build_dir);
+  dir = g_build_filename (build_dir, "meson-logs", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  return g_build_filename (dir, name, NULL);
+}
