@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "fl-image-view.h"
+#include "fl-test-support.h"
 #include "test-image-util.h"
 
 /* Real widgets in a real window under Xvfb; pointer and keys come from
@@ -35,29 +36,9 @@ typedef struct
 } Fixture;
 
 static void
-spin (guint ms)
+spin_until (gboolean (*done) (gpointer), Fixture *f)
 {
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
-static void
-spin_until (gboolean (*done) (Fixture *), Fixture *f)
-{
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (f))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  g_assert_true (fl_test_wait_until (done, f, 20000));
 }
 
 static JsonObject *
@@ -102,14 +83,14 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_signal_connect (f->view, "load-failed", G_CALLBACK (on_load_failed), f);
   gtk_window_set_child (f->window, GTK_WIDGET (f->view));
   gtk_window_present (f->window);
-  spin (300);
+  fl_test_sleep_in_loop (300);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   gtk_window_destroy (f->window);
-  spin (50);
+  fl_test_sleep_in_loop (50);
   g_free (f->failure);
   /* The files in it are removed by each test. */
   g_rmdir (f->dir);
@@ -117,14 +98,18 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 }
 
 static gboolean
-image_complete (Fixture *f)
+image_complete (gpointer data)
 {
+  Fixture *f = data;
+
   return f->ready > 0 && fl_image_canvas_has_level (f->canvas, 0);
 }
 
 static gboolean
-load_failed (Fixture *f)
+load_failed (gpointer data)
 {
+  Fixture *f = data;
+
   return f->failure != NULL;
 }
 
@@ -175,7 +160,7 @@ xdotool (const char *first, ...)
     }
   g_assert_true (g_subprocess_wait_check (process, NULL, &error));
   g_assert_no_error (error);
-  spin (80);
+  fl_test_sleep_in_loop (80);
 }
 
 static char *
@@ -299,7 +284,7 @@ grab_window (Fixture *f, const char *path)
   g_autoptr (GError) error = NULL;
   GdkPixbuf *pixbuf;
 
-  spin (150);
+  fl_test_sleep_in_loop (150);
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "import", "-window", id, path, NULL);
   g_assert_no_error (error);
   while (g_subprocess_get_identifier (process) != NULL)
@@ -317,12 +302,9 @@ grab_window (Fixture *f, const char *path)
 static void
 save_screenshot (Fixture *f, const char *name)
 {
-  g_autofree char *logs = g_build_filename (g_getenv ("FAIRLABEL_BUILD_DIR"), "meson-logs", NULL);
-  g_autofree char *path = g_build_filename (logs, name, NULL);
-  g_autoptr (GdkPixbuf) shot = NULL;
+  g_autofree char *path = fl_test_log_path (name);
+  g_autoptr (GdkPixbuf) shot = grab_window (f, path);
 
-  g_mkdir_with_parents (logs, 0755);
-  shot = grab_window (f, path);
   g_test_message ("screenshot: %s", path);
 }
 
@@ -380,7 +362,7 @@ test_draw_edit_undo_redo (Fixture *f, gconstpointer data)
 
   load (f, path, label_config_json, NULL);
   spin_until (image_complete, f);
-  spin (100);
+  fl_test_sleep_in_loop (100);
   g_assert_cmpuint (n_shapes (f), ==, 0);
 
   /* W picks the box tool, as in labelImg. */
@@ -505,7 +487,7 @@ test_exif_rotated_photo (Fixture *f, gconstpointer data)
   fl_test_write_rotated_jpeg (path, 400, 200, 6);
   load (f, path, label_config_json, NULL);
   spin_until (image_complete, f);
-  spin (100);
+  fl_test_sleep_in_loop (100);
   image = json_object_get_object_member (result (f, &holder), "image");
   g_assert_cmpint (json_object_get_int_member (image, "width"), ==, 200);
   g_assert_cmpint (json_object_get_int_member (image, "height"), ==, 400);
@@ -584,7 +566,7 @@ test_preannotation_clamped_with_visible_warning (Fixture *f, gconstpointer data)
         "{\"id\":\"s3\",\"type\":\"point\",\"label\":\"person\",\"x\":1000,\"y\":10},"
         "{\"id\":\"s4\",\"type\":\"point\",\"label\":\"bicycle\",\"x\":100,\"y\":10}]}");
   spin_until (image_complete, f);
-  spin (100);
+  fl_test_sleep_in_loop (100);
   warning = fl_image_view_get_warning (f->view);
   g_assert_nonnull (warning);
   g_test_message ("warning: %s", warning);
@@ -640,10 +622,10 @@ test_copy_previous_and_paste (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n_shapes (f), ==, 2);
   /* Hide all draws nothing; show all brings them back. */
   gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
-  spin (100);
+  fl_test_sleep_in_loop (100);
   g_assert_cmpuint (fl_image_canvas_get_drawn_shapes (f->canvas), ==, 0);
   gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
-  spin (100);
+  fl_test_sleep_in_loop (100);
   g_assert_cmpuint (fl_image_canvas_get_drawn_shapes (f->canvas), ==, 2);
   g_unlink (path);
 }
@@ -675,7 +657,7 @@ test_labeled_street_screenshot (Fixture *f, gconstpointer data)
   spin_until (image_complete, f);
   g_assert_cmpuint (n_shapes (f), ==, 8);
   fl_image_canvas_select (f->canvas, ids);
-  spin (150);
+  fl_test_sleep_in_loop (150);
   g_assert_cmpuint (fl_image_canvas_get_drawn_shapes (f->canvas), ==, 8);
   save_screenshot (f, "image-view-labeled.png");
   g_unlink (path);
@@ -702,7 +684,7 @@ test_zoom_and_pan (Fixture *f, gconstpointer data)
 
   load (f, path, label_config_json, NULL);
   spin_until (image_complete, f);
-  spin (100);
+  fl_test_sleep_in_loop (100);
   id = window_id (f);
   fit = fl_image_canvas_get_zoom (f->canvas);
   g_assert_cmpfloat (fit, <, 1.0);
