@@ -160,20 +160,21 @@ fl_protocol_check_members (JsonObject *object, const char *const *allowed, GErro
   return TRUE;
 }
 
-/* Returns the member node, or NULL (with @error set only when it is required). */
-static JsonNode *
-get_member (JsonObject *object, const char *member, gboolean required, GError **error)
+/* Finds @member: FALSE (with @error) when it is required and missing or null; otherwise TRUE,
+ * with *@node NULL when it is absent. */
+static gboolean
+find_member (JsonObject *object, const char *member, gboolean required, JsonNode **node,
+             GError **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (required)
-        g_set_error (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_INVALID_FIELD,
-                     "Missing field “%s”", member);
-      return NULL;
-    }
-  return node;
+  *node = json_object_get_member (object, member);
+  if (*node != NULL && !JSON_NODE_HOLDS_NULL (*node))
+    return TRUE;
+  *node = NULL;
+  if (!required)
+    return TRUE;
+  g_set_error (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_INVALID_FIELD, "Missing field “%s”",
+               member);
+  return FALSE;
 }
 
 static gboolean
@@ -188,18 +189,14 @@ gboolean
 fl_protocol_get_string (JsonObject *object, const char *member, gboolean required, const char **out,
                         GError **error)
 {
-  GError *local = NULL;
-  JsonNode *node = get_member (object, member, required, &local);
+  JsonNode *node;
 
   g_return_val_if_fail (object != NULL && out != NULL, FALSE);
 
+  if (!find_member (object, member, required, &node, error))
+    return FALSE;
   if (node == NULL)
     {
-      if (local != NULL)
-        {
-          g_propagate_error (error, local);
-          return FALSE;
-        }
       *out = NULL;
       return TRUE;
     }
@@ -213,20 +210,14 @@ gboolean
 fl_protocol_get_int (JsonObject *object, const char *member, gboolean required, gint64 *out,
                      GError **error)
 {
-  GError *local = NULL;
-  JsonNode *node = get_member (object, member, required, &local);
+  JsonNode *node;
 
   g_return_val_if_fail (object != NULL && out != NULL, FALSE);
 
+  if (!find_member (object, member, required, &node, error))
+    return FALSE;
   if (node == NULL)
-    {
-      if (local != NULL)
-        {
-          g_propagate_error (error, local);
-          return FALSE;
-        }
-      return TRUE;
-    }
+    return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     return wrong_type (member, "an integer", error);
   *out = json_node_get_int (node);
@@ -237,21 +228,15 @@ gboolean
 fl_protocol_get_double (JsonObject *object, const char *member, gboolean required, double *out,
                         GError **error)
 {
-  GError *local = NULL;
-  JsonNode *node = get_member (object, member, required, &local);
+  JsonNode *node;
   GType type;
 
   g_return_val_if_fail (object != NULL && out != NULL, FALSE);
 
+  if (!find_member (object, member, required, &node, error))
+    return FALSE;
   if (node == NULL)
-    {
-      if (local != NULL)
-        {
-          g_propagate_error (error, local);
-          return FALSE;
-        }
-      return TRUE;
-    }
+    return TRUE;
   type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
   if (type == G_TYPE_INT64)
     *out = (double) json_node_get_int (node);
@@ -266,20 +251,14 @@ gboolean
 fl_protocol_get_bool (JsonObject *object, const char *member, gboolean required, gboolean *out,
                       GError **error)
 {
-  GError *local = NULL;
-  JsonNode *node = get_member (object, member, required, &local);
+  JsonNode *node;
 
   g_return_val_if_fail (object != NULL && out != NULL, FALSE);
 
+  if (!find_member (object, member, required, &node, error))
+    return FALSE;
   if (node == NULL)
-    {
-      if (local != NULL)
-        {
-          g_propagate_error (error, local);
-          return FALSE;
-        }
-      return TRUE;
-    }
+    return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
     return wrong_type (member, "true or false", error);
   *out = json_node_get_boolean (node);
@@ -290,21 +269,15 @@ gboolean
 fl_protocol_get_object (JsonObject *object, const char *member, gboolean required, JsonObject **out,
                         GError **error)
 {
-  GError *local = NULL;
-  JsonNode *node = get_member (object, member, required, &local);
+  JsonNode *node;
 
   g_return_val_if_fail (object != NULL && out != NULL, FALSE);
 
+  *out = NULL;
+  if (!find_member (object, member, required, &node, error))
+    return FALSE;
   if (node == NULL)
-    {
-      *out = NULL;
-      if (local != NULL)
-        {
-          g_propagate_error (error, local);
-          return FALSE;
-        }
-      return TRUE;
-    }
+    return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return wrong_type (member, "an object", error);
   *out = json_node_get_object (node);
@@ -315,21 +288,15 @@ gboolean
 fl_protocol_get_array (JsonObject *object, const char *member, gboolean required, JsonArray **out,
                        GError **error)
 {
-  GError *local = NULL;
-  JsonNode *node = get_member (object, member, required, &local);
+  JsonNode *node;
 
   g_return_val_if_fail (object != NULL && out != NULL, FALSE);
 
+  *out = NULL;
+  if (!find_member (object, member, required, &node, error))
+    return FALSE;
   if (node == NULL)
-    {
-      *out = NULL;
-      if (local != NULL)
-        {
-          g_propagate_error (error, local);
-          return FALSE;
-        }
-      return TRUE;
-    }
+    return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
     return wrong_type (member, "an array", error);
   *out = json_node_get_array (node);
@@ -392,18 +359,12 @@ gboolean
 fl_protocol_get_money (JsonObject *object, const char *member, gboolean required, FlMoney *out,
                        GError **error)
 {
-  GError *local = NULL;
-  JsonNode *node = get_member (object, member, required, &local);
+  JsonNode *node;
 
+  if (!find_member (object, member, required, &node, error))
+    return FALSE;
   if (node == NULL)
-    {
-      if (local != NULL)
-        {
-          g_propagate_error (error, local);
-          return FALSE;
-        }
-      return TRUE;
-    }
+    return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return wrong_type (member, "an object with “amount” and “currency”", error);
   return fl_protocol_money_from_json (node, out, error);
