@@ -1796,25 +1796,17 @@ fl_server_store_heartbeat (FlServerStore *self, gint64 worker_id, gint64 assignm
   return g_steal_pointer (&a);
 }
 
-static FlEarningsEntry *
-load_entry (FlServerStore *self, gint64 entry_id, GError **error)
-{
-  sqlite3_stmt *s = q (self, "SELECT l.id, l.assignment_id, l.project_id, p.title, l.kind, "
-                             "l.state, l.amount_minor, l.currency, l.active_seconds, l.reason, "
-                             "l.created_at, l.updated_at FROM ledger l JOIN projects p ON p.id = "
-                             "l.project_id WHERE l.id = ?");
-  gboolean row;
-  FlEarningsEntry *e;
+/* A ledger entry with its project's title; entry_from_row reads a row of it. */
+#define LEDGER_ENTRY_SELECT                                                                \
+  "SELECT l.id, l.assignment_id, l.project_id, p.title, l.kind, l.state, l.amount_minor, " \
+  "l.currency, l.active_seconds, l.reason, l.created_at, l.updated_at FROM ledger l JOIN " \
+  "projects p ON p.id = l.project_id "
 
-  sqlite3_bind_int64 (s, 1, entry_id);
-  if (!step_row (self, s, &row, error))
-    return NULL;
-  if (!row)
-    {
-      g_set_error_literal (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_NOT_FOUND, "No such entry");
-      return NULL;
-    }
-  e = g_new0 (FlEarningsEntry, 1);
+static FlEarningsEntry *
+entry_from_row (sqlite3_stmt *s)
+{
+  FlEarningsEntry *e = g_new0 (FlEarningsEntry, 1);
+
   e->id = sqlite3_column_int64 (s, 0);
   e->assignment_id = sqlite3_column_int64 (s, 1);
   e->project_id = sqlite3_column_int64 (s, 2);
@@ -1826,6 +1818,25 @@ load_entry (FlServerStore *self, gint64 entry_id, GError **error)
   e->reason = g_strdup (col_text (s, 9));
   e->created_at = sqlite3_column_int64 (s, 10);
   e->updated_at = sqlite3_column_int64 (s, 11);
+  return e;
+}
+
+static FlEarningsEntry *
+load_entry (FlServerStore *self, gint64 entry_id, GError **error)
+{
+  sqlite3_stmt *s = q (self, LEDGER_ENTRY_SELECT "WHERE l.id = ?");
+  gboolean row;
+  FlEarningsEntry *e;
+
+  sqlite3_bind_int64 (s, 1, entry_id);
+  if (!step_row (self, s, &row, error))
+    return NULL;
+  if (!row)
+    {
+      g_set_error_literal (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_NOT_FOUND, "No such entry");
+      return NULL;
+    }
+  e = entry_from_row (s);
   sqlite3_reset (s);
   return e;
 }
@@ -2068,11 +2079,9 @@ FlEarnings *
 fl_server_store_earnings (FlServerStore *self, gint64 worker_id, GError **error)
 {
   g_autoptr (FlEarnings) earnings = fl_earnings_new ();
-  sqlite3_stmt *s = q (self, "SELECT l.id, l.assignment_id, l.project_id, p.title, l.kind, "
-                             "l.state, l.amount_minor, l.currency, l.active_seconds, l.reason, "
-                             "l.created_at, l.updated_at FROM ledger l JOIN projects p ON p.id = "
-                             "l.project_id WHERE l.worker_id = ? ORDER BY l.created_at DESC, l.id "
-                             "DESC LIMIT " G_STRINGIFY (FL_SERVER_STORE_EARNINGS_ENTRIES));
+  sqlite3_stmt *s =
+    q (self, LEDGER_ENTRY_SELECT "WHERE l.worker_id = ? ORDER BY l.created_at DESC, l.id "
+                                 "DESC LIMIT " G_STRINGIFY (FL_SERVER_STORE_EARNINGS_ENTRIES));
   int rc;
 
   g_return_val_if_fail (FL_IS_SERVER_STORE (self), NULL);
@@ -2080,20 +2089,7 @@ fl_server_store_earnings (FlServerStore *self, gint64 worker_id, GError **error)
   sqlite3_bind_int64 (s, 1, worker_id);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
-      FlEarningsEntry *e = g_new0 (FlEarningsEntry, 1);
-
-      e->id = sqlite3_column_int64 (s, 0);
-      e->assignment_id = sqlite3_column_int64 (s, 1);
-      e->project_id = sqlite3_column_int64 (s, 2);
-      e->project_title = g_strdup (col_text (s, 3));
-      fl_ledger_kind_from_string (col_text (s, 4), &e->kind);
-      fl_ledger_state_from_string (col_text (s, 5), &e->state);
-      money_set (&e->amount, sqlite3_column_int64 (s, 6), col_text (s, 7));
-      e->active_seconds = sqlite3_column_int64 (s, 8);
-      e->reason = g_strdup (col_text (s, 9));
-      e->created_at = sqlite3_column_int64 (s, 10);
-      e->updated_at = sqlite3_column_int64 (s, 11);
-      g_ptr_array_add (earnings->entries, e);
+      g_ptr_array_add (earnings->entries, entry_from_row (s));
     }
   sqlite3_reset (s);
   if (rc != SQLITE_DONE)
