@@ -135,15 +135,7 @@ test_import_coco_export_yolo (void)
                              "127.0.0.1:0", "--data", fx.data, NULL);
   g_assert_no_error (error);
   server_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  while (url == NULL)
-    {
-      g_autofree char *line = g_data_input_stream_read_line (server_out, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);
-      if (g_str_has_prefix (line, "listening: "))
-        url = g_strdup (line + strlen ("listening: "));
-    }
+  fl_test_read_server_banner (server_out, FALSE, &url, NULL, NULL);
   accept_url = g_strdup_printf ("%s/api/v1/projects/1/accept", url);
 
   /* The worker keeps each pre-annotation as it is; the reviewer approves it. */

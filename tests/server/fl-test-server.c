@@ -6,7 +6,6 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
 
 #include "fl-test-server.h"
@@ -70,18 +69,10 @@ fl_test_server_write_demo (FlTestServer *server, guint n_tasks, const char *proj
   g_assert_true (g_file_set_contents (manifest, json->str, (gssize) json->len, &error));
 }
 
-/* A server must not outlive a test that failed half-way. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 void
 fl_test_server_start (FlTestServer *server, gboolean demo)
 {
-  g_autoptr (GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GSubprocessLauncher) launcher = fl_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr (GDataInputStream) lines = NULL;
   g_autoptr (GError) error = NULL;
   const char *argv[] = {
@@ -90,37 +81,16 @@ fl_test_server_start (FlTestServer *server, gboolean demo)
   };
 
   g_subprocess_launcher_setenv (launcher, "FAIRLABEL_DEMO_DIR", server->demo_dir, TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  g_clear_pointer (&server->url, g_free);
   if (demo)
     {
       g_clear_pointer (&server->worker_token, g_free);
       g_clear_pointer (&server->admin_token, g_free);
     }
-  for (;;)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);
-      if (g_str_has_prefix (line, "listening: "))
-        server->url = g_strdup (line + strlen ("listening: "));
-      else if (g_str_has_prefix (line, "worker-token: "))
-        {
-          g_free (server->worker_token);
-          server->worker_token = g_strdup (line + strlen ("worker-token: "));
-        }
-      else if (g_str_has_prefix (line, "admin-token: "))
-        {
-          g_free (server->admin_token);
-          server->admin_token = g_strdup (line + strlen ("admin-token: "));
-        }
-      if (server->url != NULL && (!demo || (server->worker_token && server->admin_token)))
-        break;
-    }
+  fl_test_read_server_banner (lines, demo, &server->url, &server->worker_token,
+                              &server->admin_token);
   g_assert_true (g_str_has_prefix (server->url, "http://127.0.0.1:"));
 }
 

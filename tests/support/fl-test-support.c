@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
 
 #include "fl-test-support.h"
 
@@ -69,4 +72,51 @@ fl_test_log_path (const char *name)
   dir = g_build_filename (build_dir, "meson-logs", NULL);
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   return g_build_filename (dir, name, NULL);
+}
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+GSubprocessLauncher *
+fl_test_launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  return launcher;
+}
+
+/* Stores the rest of @line in *@out when it starts with @prefix. */
+static gboolean
+take_value (const char *line, const char *prefix, char **out)
+{
+  if (out == NULL || !g_str_has_prefix (line, prefix))
+    return FALSE;
+  g_free (*out);
+  *out = g_strdup (line + strlen (prefix));
+  return TRUE;
+}
+
+void
+fl_test_read_server_banner (GDataInputStream *lines, gboolean want_tokens, char **url,
+                            char **worker_token, char **admin_token)
+{
+  g_return_if_fail (url != NULL);
+  g_return_if_fail (!want_tokens || (worker_token != NULL && admin_token != NULL));
+
+  g_clear_pointer (url, g_free);
+  while (*url == NULL || (want_tokens && (*worker_token == NULL || *admin_token == NULL)))
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (!take_value (line, "listening: ", url) &&
+          !take_value (line, "worker-token: ", worker_token))
+        take_value (line, "admin-token: ", admin_token);
+    }
 }

@@ -14,4 +14,13 @@ void fl_test_remove_tree (const char *dir);
 /* The path of @name in <builddir>/meson-logs (created), where screenshots go. */
 char *fl_test_log_path (const char *name);
 
+/* A launcher whose children are killed (SIGKILL) when the test process dies, so that a
+ * test failing half-way leaves no server or app behind. */
+GSubprocessLauncher *fl_test_launcher_new (GSubprocessFlags flags);
+/* Reads what a starting fairlabel-server prints ("listening: URL", "worker-token: T",
+ * "admin-token: T") until *@url is known and, with @want_tokens, both tokens too. Replaces
+ * *@url; a token not printed keeps its value. Token pointers may be NULL to ignore them. */
+void fl_test_read_server_banner (GDataInputStream *lines, gboolean want_tokens, char **url,
+                                 char **worker_token, char **admin_token);
+
 G_END_DECLS

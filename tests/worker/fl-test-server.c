@@ -7,27 +7,10 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>
-#include <sys/prctl.h>
 
 #include "fl-test-server.h"
 #include "fl-test-support.h"
 #include "fl-token.h"
-
-/* A test that dies must not leave its server running. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static GSubprocessLauncher *
-launcher_new (GSubprocessFlags flags)
-{
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  return launcher;
-}
 
 /* Reads the server's output to the end, so that it never blocks on a full pipe. */
 static gpointer
@@ -47,10 +30,9 @@ spawn (FlTestServer *server, gboolean demo)
   const char *binary = g_getenv ("FAIRLABEL_SERVER_BINARY");
   g_autoptr (GError) error = NULL;
   g_autoptr (GDataInputStream) out = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GSubprocessLauncher) launcher = fl_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", server->port);
   g_autofree char *data = g_build_filename (server->data_dir, "server", NULL);
-  char *line;
 
   g_assert_nonnull (binary);
   server->process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", listen,
@@ -58,28 +40,7 @@ spawn (FlTestServer *server, gboolean demo)
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  g_clear_pointer (&server->url, g_free);
-  while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL)
-    {
-      g_autofree char *owned = line;
-
-      if (g_str_has_prefix (line, "listening: "))
-        server->url = g_strdup (line + strlen ("listening: "));
-      else if (g_str_has_prefix (line, "worker-token: "))
-        {
-          g_free (server->worker_token);
-          server->worker_token = g_strdup (line + strlen ("worker-token: "));
-        }
-      else if (g_str_has_prefix (line, "admin-token: "))
-        {
-          g_free (server->admin_token);
-          server->admin_token = g_strdup (line + strlen ("admin-token: "));
-        }
-      if (server->url != NULL && server->worker_token != NULL && server->admin_token != NULL)
-        break;
-    }
-  g_assert_no_error (error);
-  g_assert_nonnull (server->url);
+  fl_test_read_server_banner (out, TRUE, &server->url, &server->worker_token, &server->admin_token);
   g_thread_unref (g_thread_new ("drain-server-output", drain_thread, g_object_ref (out)));
   if (g_str_has_suffix (server->url, "/"))
     server->url[strlen (server->url) - 1] = '\0';

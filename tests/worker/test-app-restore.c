@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <signal.h>
-#include <sys/prctl.h>
 
 #include "fl-client.h"
 #include "fl-local-store.h"
@@ -15,12 +14,6 @@
  * the task and its draft back on the next start. */
 
 static GMainLoop *loop;
-
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
 
 typedef struct
 {
@@ -63,7 +56,7 @@ static char *
 run_app_until (FlTestServer *server, const char *home, const char *marker)
 {
   g_autoptr (GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+    fl_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_autoptr (GSubprocess) app = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *data = g_build_filename (home, "data", NULL);
@@ -71,7 +64,6 @@ run_app_until (FlTestServer *server, const char *home, const char *marker)
   Watch watch = { .marker = marker };
   guint timeout;
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache, TRUE);
   g_subprocess_launcher_setenv (launcher, "FAIRLABEL_TOKEN", server->worker_token, TRUE);

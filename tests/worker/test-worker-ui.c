@@ -5,7 +5,6 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <sys/prctl.h>
 
 #include "fl-earnings-meter.h"
 #include "fl-image-canvas.h"
@@ -685,12 +684,6 @@ run_child (void)
   return 0;
 }
 
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static gboolean
 restored_with_tag (gpointer data)
 {
@@ -721,8 +714,7 @@ test_draft_restored_after_sigkill (void)
   gint64 child_task;
   g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  launcher = fl_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   project_text = g_strdup_printf ("%" G_GINT64_FORMAT, project);
   g_subprocess_launcher_setenv (launcher, "FL_WORKER_UI_CHILD_PROJECT", project_text, TRUE);
   g_subprocess_launcher_setenv (launcher, "FL_WORKER_UI_CHILD_URL", server->url, TRUE);
