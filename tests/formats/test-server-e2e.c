@@ -6,6 +6,7 @@
 
 #include <libsoup/soup.h>
 
+#include "fl-test-http.h"
 #include "formats-fixtures.h"
 
 /* The real fairlabel-server: a COCO file is imported, a worker submits the
@@ -46,30 +47,15 @@ first_line (const char *text)
 static JsonNode *
 post (SoupSession *session, const char *url, const char *token, const char *body)
 {
-  g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) answer = NULL;
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
   g_autofree char *key = g_uuid_string_random ();
-  JsonNode *node;
+  g_autoptr (GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+  guint status = 0;
+  JsonNode *node =
+    fl_test_http_request (session, "POST", url, token, "application/json", bytes, key, &status);
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
-  if (body != NULL)
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (soup_message_get_status (msg) >= 300)
-    g_error ("POST %s: %u %.*s", url, soup_message_get_status (msg),
-             (int) g_bytes_get_size (answer), (const char *) g_bytes_get_data (answer, NULL));
-  node =
-    json_from_string (g_bytes_get_size (answer) ? g_bytes_get_data (answer, NULL) : "null", &error);
-  g_assert_no_error (error);
-  return node;
+  if (status >= 300)
+    g_error ("POST %s: %u %s", url, status, node ? json_to_string (node, FALSE) : "");
+  return node != NULL ? node : json_node_new (JSON_NODE_NULL);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "fl-test-http.h"
 #include "fl-test-server.h"
 #include "fl-test-support.h"
 
@@ -176,39 +177,10 @@ fl_test_call (FlTestServer *server, const char *method, const char *path, const 
               const char *body, const char *idempotency_key, guint *status)
 {
   g_autofree char *uri = g_strconcat (server->url, path, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
-  g_autoptr (GBytes) answer = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  SoupMessageHeaders *headers;
-  gsize size;
+  g_autoptr (GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
 
-  g_assert_nonnull (msg);
-  headers = soup_message_get_request_headers (msg);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (headers, "Authorization", auth);
-    }
-  if (idempotency_key != NULL)
-    soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
-  if (body != NULL)
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  answer = soup_session_send_and_read (server->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (status != NULL)
-    *status = soup_message_get_status (msg);
-  size = g_bytes_get_size (answer);
-  if (size == 0)
-    return NULL;
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), (gssize) size, NULL))
-    return NULL;
-  return json_node_copy (json_parser_get_root (parser));
+  return fl_test_http_request (server->session, method, uri, token, "application/json", bytes,
+                               idempotency_key, status);
 }
 
 const char *

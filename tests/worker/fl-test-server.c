@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 
+#include "fl-test-http.h"
 #include "fl-test-server.h"
 #include "fl-test-support.h"
 #include "fl-token.h"
@@ -105,29 +106,13 @@ static JsonNode *
 request_bytes (FlTestServer *server, const char *method, const char *path, const char *token,
                const char *content_type, GBytes *body, guint *status)
 {
-  SoupSession *session;
   g_autofree char *url = g_strconcat (server->url, path, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
-  g_autofree char *auth = g_strconcat ("Bearer ", token ? token : server->admin_token, NULL);
-  g_autoptr (GBytes) answer = NULL;
-  g_autoptr (GError) error = NULL;
-  gsize size;
-  const char *data;
 
   if (server->session == NULL)
     server->session = G_OBJECT (soup_session_new ());
-  session = SOUP_SESSION (server->session);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, content_type, body);
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (status != NULL)
-    *status = soup_message_get_status (msg);
-  data = g_bytes_get_data (answer, &size);
-  if (size == 0)
-    return NULL;
-  return json_from_string (data, NULL);
+  return fl_test_http_request (SOUP_SESSION (server->session), method, url,
+                               token ? token : server->admin_token, content_type, body, NULL,
+                               status);
 }
 
 JsonNode *

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FlTestSupport"
+
+#include "config.h"
+
+#include "fl-test-http.h"
+
+JsonNode *
+fl_test_http_request (SoupSession *session, const char *method, const char *url, const char *token,
+                      const char *content_type, GBytes *body, const char *idempotency_key,
+                      guint *status)
+{
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GBytes) answer = NULL;
+  g_autoptr (GError) error = NULL;
+  SoupMessageHeaders *headers;
+  gsize size;
+  const char *data;
+
+  g_assert_nonnull (msg);
+  headers = soup_message_get_request_headers (msg);
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", auth);
+    }
+  if (idempotency_key != NULL)
+    soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (status != NULL)
+    *status = soup_message_get_status (msg);
+  data = g_bytes_get_data (answer, &size);
+  if (size == 0 || !json_parser_load_from_data (parser, data, (gssize) size, NULL))
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* One blocking request to @url. @token (nullable) goes in as a bearer token, @body (nullable)
+ * with @content_type, @idempotency_key (nullable) as the Idempotency-Key header. Answers the
+ * JSON body (NULL when empty or not JSON) and the HTTP status in @status (nullable). */
+JsonNode *fl_test_http_request (SoupSession *session, const char *method, const char *url,
+                                const char *token, const char *content_type, GBytes *body,
+                                const char *idempotency_key, guint *status);
+
+G_END_DECLS
