@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "fl-dataset.h"
+#include "fl-test-support.h"
 
 /* 100,000 boxes over 10,000 images, exported to COCO and to YOLO. The
  * reference is json-glib serialising the same results to memory: the least
@@ -94,24 +95,6 @@ make_dataset (void)
   return ds;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -155,7 +138,7 @@ main (int argc, char **argv)
     g_error ("YOLO export failed: %s", error->message);
   t_yolo = now () - t0;
   rss_peak = peak_rss_mb ();
-  remove_tree (tmp);
+  fl_test_remove_tree (tmp);
 
   met = t_coco < 2.0 && t_yolo < 2.0 && rss_peak < 300;
   g_print ("dataset: %d images, %d boxes, built in %.2f s, %ld MB resident\n", N_IMAGES,

@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include "fl-protocol.h"
+#include "fl-test-support.h"
 
 /* N simulated workers (accept, heartbeat, submit) against a real
  * fairlabel-server for a bounded time, and the raw fsync'd SQLite commit rate
@@ -79,12 +79,6 @@ struct _Bench
 };
 
 static void worker_accept (Worker *w);
-
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
 
 static char *
 run_cli (Bench *b, const char *const *args)
@@ -179,14 +173,12 @@ setup (Bench *b)
 static void
 start_server (Bench *b)
 {
-  g_autoptr (GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GSubprocessLauncher) launcher = fl_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr (GDataInputStream) lines = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *line = NULL;
 
   b->server_output = g_unix_output_stream_new (2, FALSE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   b->server = g_subprocess_launcher_spawn (launcher, &error, b->binary, "--listen", "127.0.0.1:0",
                                            "--data", b->data_dir, NULL);
   if (b->server == NULL)
@@ -549,24 +541,6 @@ count_lost (Bench *b, guint *stored)
   return lost;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 typedef struct
 {
   double cycles;               /* per second */
@@ -700,6 +674,6 @@ main (int argc, char *argv[])
           saturated.requests, saturated.p99 / 1000.0, b->double_assignments, lost, b->errors,
           N_WORKERS, saturated.server_ms, raw_rate, TARGET_CYCLES, met ? "true" : "false");
 
-  remove_tree (b->root);
+  fl_test_remove_tree (b->root);
   return 0;
 }

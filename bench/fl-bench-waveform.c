@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 
 #include "fl-player.h"
+#include "fl-test-support.h"
 #include "fl-waveform.h"
 
 /* What the view shows first: 1280 pixels at its default 50 pixels a second. */
@@ -147,24 +148,6 @@ idle_cpu_percent (const char *path, FlWaveform *wf)
   return 100.0 * (cpu_seconds () - cpu0) / (g_get_monotonic_time () / 1e6 - wall0);
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -200,7 +183,7 @@ main (int argc, char *argv[])
 
       cold = load_waveform (argv[1], cold_cache, &run);
       g_clear_object (&cold);
-      remove_tree (cold_cache);
+      fl_test_remove_tree (cold_cache);
       b = bare_decode_ms (argv[1]);
       bare = MIN (bare, b);
       whole = MIN (whole, ms_since (run.start_us, run.whole_us));
@@ -230,6 +213,6 @@ main (int argc, char *argv[])
            format, bare, first_screen, whole, whole / bare,
            ms_since (again.start_us, again.whole_us), usage.ru_maxrss / 1024.0, idle);
 
-  remove_tree (cache);
+  fl_test_remove_tree (cache);
   return 0;
 }
