@@ -567,6 +567,16 @@ op_free (Op *op)
   g_free (op);
 }
 
+static Op *
+op_new (OpKind kind, const char *server_url)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->kind = kind;
+  op->server_url = g_strdup (server_url);
+  return op;
+}
+
 static void
 run_op (gpointer data, gpointer user_data)
 {
@@ -668,8 +678,7 @@ fl_local_store_save_draft_async (FlLocalStore *self, const FlDraft *draft,
   g_return_if_fail (draft != NULL && draft->server_url != NULL);
   g_return_if_fail (draft->assignment_json != NULL);
 
-  op = g_new0 (Op, 1);
-  op->kind = OP_SAVE_DRAFT;
+  op = op_new (OP_SAVE_DRAFT, NULL);
   op->draft = *draft;
   op->draft.server_url = g_strdup (draft->server_url);
   op->draft.assignment_json = g_strdup (draft->assignment_json);
@@ -693,9 +702,7 @@ fl_local_store_list_drafts_async (FlLocalStore *self, const char *server_url,
 
   g_return_if_fail (FL_IS_LOCAL_STORE (self));
 
-  op = g_new0 (Op, 1);
-  op->kind = OP_LIST_DRAFTS;
-  op->server_url = g_strdup (server_url);
+  op = op_new (OP_LIST_DRAFTS, server_url);
   push_op (self, op, fl_local_store_list_drafts_async, cancellable, callback, user_data);
 }
 
@@ -716,9 +723,7 @@ fl_local_store_delete_draft_async (FlLocalStore *self, const char *server_url, g
   g_return_if_fail (FL_IS_LOCAL_STORE (self));
   g_return_if_fail (server_url != NULL);
 
-  op = g_new0 (Op, 1);
-  op->kind = OP_DELETE_DRAFT;
-  op->server_url = g_strdup (server_url);
+  op = op_new (OP_DELETE_DRAFT, server_url);
   op->id = assignment_id;
   push_op (self, op, fl_local_store_delete_draft_async, cancellable, callback, user_data);
 }
@@ -743,9 +748,7 @@ fl_local_store_enqueue_async (FlLocalStore *self, const char *server_url, gint64
   g_return_if_fail (result_json != NULL);
   g_return_if_fail (idempotency_key != NULL);
 
-  op = g_new0 (Op, 1);
-  op->kind = OP_ENQUEUE;
-  op->server_url = g_strdup (server_url);
+  op = op_new (OP_ENQUEUE, server_url);
   op->id = assignment_id;
   op->result_json = g_strdup (result_json);
   op->active_seconds = active_seconds;
@@ -771,9 +774,7 @@ fl_local_store_list_outbox_async (FlLocalStore *self, const char *server_url, Fl
 
   g_return_if_fail (FL_IS_LOCAL_STORE (self));
 
-  op = g_new0 (Op, 1);
-  op->kind = OP_LIST_OUTBOX;
-  op->server_url = g_strdup (server_url);
+  op = op_new (OP_LIST_OUTBOX, server_url);
   op->state = state;
   push_op (self, op, fl_local_store_list_outbox_async, cancellable, callback, user_data);
 }
@@ -795,8 +796,7 @@ fl_local_store_update_outbox_async (FlLocalStore *self, gint64 id, FlOutboxState
 
   g_return_if_fail (FL_IS_LOCAL_STORE (self));
 
-  op = g_new0 (Op, 1);
-  op->kind = OP_UPDATE_OUTBOX;
+  op = op_new (OP_UPDATE_OUTBOX, NULL);
   op->id = id;
   op->state = state;
   op->attempts = attempts;
@@ -863,9 +863,7 @@ fl_local_store_add_work_time_async (FlLocalStore *self, const char *server_url, 
   g_return_if_fail (FL_IS_LOCAL_STORE (self));
   g_return_if_fail (server_url != NULL && day != NULL);
 
-  op = g_new0 (Op, 1);
-  op->kind = OP_ADD_WORK_TIME;
-  op->server_url = g_strdup (server_url);
+  op = op_new (OP_ADD_WORK_TIME, server_url);
   op->key = g_strdup (day);
   op->active_seconds = seconds;
   push_op (self, op, fl_local_store_add_work_time_async, cancellable, callback, user_data);
@@ -888,9 +886,7 @@ fl_local_store_list_work_time_async (FlLocalStore *self, const char *server_url,
   g_return_if_fail (FL_IS_LOCAL_STORE (self));
   g_return_if_fail (server_url != NULL);
 
-  op = g_new0 (Op, 1);
-  op->kind = OP_LIST_WORK_TIME;
-  op->server_url = g_strdup (server_url);
+  op = op_new (OP_LIST_WORK_TIME, server_url);
   push_op (self, op, fl_local_store_list_work_time_async, cancellable, callback, user_data);
 }
 
