@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "fl-image-view.h"
+#include "fl-test-gtk.h"
 #include "fl-test-support.h"
 #include "test-image-util.h"
 
@@ -321,30 +322,33 @@ canvas_color_at (Fixture *f, double x, double y, guint8 rgb[3])
   g_unlink (path);
 }
 
-/* The first widget of @type below @root whose label (or placeholder) is @text. */
+typedef struct
+{
+  GType type;
+  const char *text;
+} WidgetQuery;
+
+static gboolean
+matches_query (GtkWidget *widget, gconstpointer data)
+{
+  const WidgetQuery *query = data;
+  const char *label;
+
+  if (!G_TYPE_CHECK_INSTANCE_TYPE (widget, query->type))
+    return FALSE;
+  label = GTK_IS_CHECK_BUTTON (widget) ? gtk_check_button_get_label (GTK_CHECK_BUTTON (widget))
+          : GTK_IS_ENTRY (widget)      ? gtk_entry_get_placeholder_text (GTK_ENTRY (widget))
+                                       : NULL;
+  return query->text == NULL || g_strcmp0 (label, query->text) == 0;
+}
+
+/* The first widget of @type at or below @root whose label (or placeholder) is @text. */
 static GtkWidget *
 find_widget (GtkWidget *root, GType type, const char *text)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
+  WidgetQuery query = { type, text };
 
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        {
-          const char *label =
-            GTK_IS_CHECK_BUTTON (child) ? gtk_check_button_get_label (GTK_CHECK_BUTTON (child))
-            : GTK_IS_ENTRY (child)      ? gtk_entry_get_placeholder_text (GTK_ENTRY (child))
-                                        : NULL;
-
-          if (text == NULL || g_strcmp0 (label, text) == 0)
-            return child;
-        }
-      found = find_widget (child, type, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return fl_test_find_widget (root, matches_query, &query);
 }
 
 /* Tests */

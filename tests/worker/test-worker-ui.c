@@ -12,6 +12,7 @@
 #include "fl-local-store.h"
 #include "fl-offer-item.h"
 #include "fl-test-server.h"
+#include "fl-test-gtk.h"
 #include "fl-test-support.h"
 #include "fl-workspace.h"
 
@@ -526,20 +527,11 @@ meter_still (gpointer data)
   return !fl_earnings_meter_is_ticking (FL_EARNINGS_METER (data));
 }
 
-static GtkWidget *
-find_toggle_with_icon (GtkWidget *widget, const char *icon)
+static gboolean
+is_toggle_with_icon (GtkWidget *widget, gconstpointer icon)
 {
-  if (GTK_IS_TOGGLE_BUTTON (widget) &&
-      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_toggle_with_icon (child, icon);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_TOGGLE_BUTTON (widget) &&
+         g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon) == 0;
 }
 
 static void
@@ -562,7 +554,7 @@ test_meter_ticks_only_while_shown_and_working (void)
   wait_until (meter_ticking, meter, 10, "the meter to tick again");
 
   /* On a break the clock stands still, and so does the meter. */
-  pause = find_toggle_with_icon (meter, "media-playback-pause-symbolic");
+  pause = fl_test_find_widget (meter, is_toggle_with_icon, "media-playback-pause-symbolic");
   g_assert_nonnull (pause);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (pause), TRUE);
   wait_until (meter_still, meter, 10, "the meter to stop on a break");
@@ -639,19 +631,16 @@ image_loaded (gpointer data)
   return fl_image_document_get_width (fl_image_view_get_document (view)) > 0;
 }
 
+static gboolean
+is_of_type (GtkWidget *widget, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
 static GtkWidget *
 find_widget (GtkWidget *widget, GType type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return fl_test_find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
 }
 
 static int
