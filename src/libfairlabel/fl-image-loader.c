@@ -305,11 +305,10 @@ check_file (LoadData *data, const char **format_name, GError **error)
   if (pixels > data->loader->max_pixels)
     {
       g_set_error (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_TOO_LARGE,
-                   _ ("The image is %d × %d pixels (%" G_GUINT64_FORMAT
-                      " megapixels), more than the %" G_GUINT64_FORMAT
-                      " megapixels that can be opened safely; it was not decoded"),
-                   data->file_width, data->file_height, pixels / 1000000,
-                   data->loader->max_pixels / 1000000);
+                   _ ("The image is %d × %d pixels (%u megapixels), more than the %u "
+                      "megapixels that can be opened safely; it was not decoded"),
+                   data->file_width, data->file_height, (guint) MIN (pixels / 1000000, G_MAXUINT),
+                   (guint) MIN (data->loader->max_pixels / 1000000, G_MAXUINT));
       return FALSE;
     }
   *format_name = g_intern_string (name);
