@@ -18,7 +18,7 @@ struct _FlTranscriptEditor
   GtkTextView *whole_text;
 
   FlTranscript *transcript;
-  /* One placeholder object per segment: the list view only builds rows that are visible. */
+  /* One light item object per segment: the list view only builds rows that are visible. */
   GListStore *items;
   GtkSingleSelection *selection;
   GHashTable *bound_rows;  /* row widget -> GtkListItem */
