@@ -21,7 +21,9 @@ struct _FlTaskPage
   gint64 deadline_us;
   guint countdown_source;
   gboolean expired;
-  gboolean busy;
+  gboolean busy;       /* a submit or return is under way: the actions wait */
+  gboolean busy_shown; /* and it took long enough for the buttons to say so */
+  guint busy_source;
   gboolean loading; /* filling the editor: not an edit */
   GtkWidget *view;  /* the hosted image or audio view, if any */
 
@@ -69,7 +71,7 @@ static guint signals[N_SIGNALS];
 static void
 update_actions (FlTaskPage *self)
 {
-  gboolean can_act = self->assignment_id != 0 && !self->busy;
+  gboolean can_act = self->assignment_id != 0 && !self->busy_shown;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.submit", can_act && !self->expired);
   /* Once expired, Return closes the task locally: the server has taken it back. */
@@ -139,13 +141,45 @@ on_return_clicked (FlTaskPage *self)
 static void
 submit_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  g_signal_emit (widget, signals[SIGNAL_SUBMIT], 0);
+  if (!FL_TASK_PAGE (widget)->busy)
+    g_signal_emit (widget, signals[SIGNAL_SUBMIT], 0);
 }
 
 static void
 return_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  g_signal_emit (widget, signals[SIGNAL_RETURN], 0);
+  if (!FL_TASK_PAGE (widget)->busy)
+    g_signal_emit (widget, signals[SIGNAL_RETURN], 0);
+}
+
+/* The buttons turn insensitive only when the wait is long enough to notice:
+ * a submit usually commits within milliseconds and the next task follows, and
+ * greying them out meanwhile would cost a frame, drawn before the task. */
+#define BUSY_SHOWN_AFTER_MS 100
+
+static gboolean
+on_busy_timeout (gpointer user_data)
+{
+  FlTaskPage *self = user_data;
+
+  self->busy_source = 0;
+  self->busy_shown = TRUE;
+  update_actions (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_busy (FlTaskPage *self, gboolean busy)
+{
+  self->busy = busy;
+  if (busy)
+    {
+      if (self->busy_source == 0 && !self->busy_shown)
+        self->busy_source = g_timeout_add (BUSY_SHOWN_AFTER_MS, on_busy_timeout, self);
+      return;
+    }
+  g_clear_handle_id (&self->busy_source, g_source_remove);
+  self->busy_shown = FALSE;
 }
 
 static void
@@ -233,6 +267,7 @@ fl_task_page_dispose (GObject *object)
   FlTaskPage *self = FL_TASK_PAGE (object);
 
   stop_countdown (self);
+  g_clear_handle_id (&self->busy_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_TASK_PAGE);
   g_clear_pointer (&self->kind, g_free);
 
@@ -447,7 +482,7 @@ fl_task_page_show (FlTaskPage *self, const FlAssignment *assignment, GPtrArray *
   g_free (self->kind);
   self->kind = g_strdup (assignment->kind);
   self->expired = FALSE;
-  self->busy = FALSE;
+  set_busy (self, FALSE);
   fl_task_page_show_message (self, NULL, FALSE);
 
   gtk_label_set_label (self->title_label, assignment->title != NULL ? assignment->title : "");
@@ -583,7 +618,7 @@ fl_task_page_set_busy (FlTaskPage *self, gboolean busy)
 {
   g_return_if_fail (FL_IS_TASK_PAGE (self));
 
-  self->busy = busy;
+  set_busy (self, busy);
   update_actions (self);
 }
 
