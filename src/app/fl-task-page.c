@@ -497,17 +497,21 @@ fl_task_page_show (FlTaskPage *self, const FlAssignment *assignment, GPtrArray *
                          ? assignment->instructions
                          : _ ("This project has no written instructions."));
 
-  fill_assets (self, assignment, files);
-  result = initial_result (assignment, draft_json);
-  self->loading = TRUE;
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->result_view), result, -1);
-  self->loading = FALSE;
-
   view = make_view (self, assignment, files, draft_json);
   if (view != self->view)
     {
       self->view = view;
       adw_bin_set_child (self->view_slot, view);
+    }
+  /* The files and the result as text are for tasks without a view; filled
+   * for a task with one, the hidden page would still be measured each switch. */
+  if (view == NULL)
+    {
+      fill_assets (self, assignment, files);
+      result = initial_result (assignment, draft_json);
+      self->loading = TRUE;
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->result_view), result, -1);
+      self->loading = FALSE;
     }
   gtk_stack_set_visible_child_name (self->work_stack, self->view != NULL ? "view" : "plain");
 
