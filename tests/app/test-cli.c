@@ -3,7 +3,9 @@
 
 #include "config.h"
 
-#include "app-test-utils.h"
+#include "fl-test-gtk.h"
+#include "fl-test-server-process.h"
+#include "fl-test-support.h"
 
 typedef struct
 {
@@ -217,11 +219,9 @@ test_unreachable_server_reported_on_stderr (void)
 static void
 test_rejected_token_reported_on_stderr (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FlTestServer) server = fl_test_server_start (&error);
+  g_autoptr (FlTestServer) server = fl_test_server_start ();
   g_autofree char *line = NULL;
 
-  g_assert_no_error (error);
   line = connect_and_read_stderr (server->url, "fl_not_a_token_this_server_issued");
   g_assert_true (g_str_has_prefix (line, "fairlabel: "));
   g_assert_nonnull (strstr (line, "rejected the access token"));

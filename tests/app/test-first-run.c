@@ -3,7 +3,9 @@
 
 #include "config.h"
 
-#include "app-test-utils.h"
+#include "fl-test-gtk.h"
+#include "fl-test-server-process.h"
+#include "fl-test-support.h"
 #include "fl-first-run-page.h"
 #include "fl-preferences-window.h"
 #include "fl-window.h"
@@ -26,7 +28,7 @@ static FlFirstRunPage *
 first_run_page (FlWindow *window)
 {
   return FL_FIRST_RUN_PAGE (
-    fl_test_find_widget (GTK_WIDGET (window), FL_TYPE_FIRST_RUN_PAGE, NULL));
+    fl_test_find_widget_of_type (GTK_WIDGET (window), FL_TYPE_FIRST_RUN_PAGE, NULL));
 }
 
 static gboolean
@@ -43,11 +45,11 @@ connect_and_wait_for_error (FlWindow *window, const char *url, const char *token
 {
   FlFirstRunPage *page = first_run_page (window);
   GtkWidget *server_row =
-    fl_test_find_widget (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW, "Server Address");
+    fl_test_find_widget_of_type (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW, "Server Address");
   GtkWidget *token_row =
-    fl_test_find_widget (GTK_WIDGET (page), ADW_TYPE_PASSWORD_ENTRY_ROW, "Access Token");
+    fl_test_find_widget_of_type (GTK_WIDGET (page), ADW_TYPE_PASSWORD_ENTRY_ROW, "Access Token");
   GtkWidget *button = gtk_widget_get_ancestor (
-    fl_test_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, "_Connect"), GTK_TYPE_BUTTON);
+    fl_test_find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_LABEL, "_Connect"), GTK_TYPE_BUTTON);
 
   g_assert_nonnull (server_row);
   g_assert_nonnull (token_row);
@@ -93,7 +95,7 @@ test_unreachable_server_shows_message (void)
   g_autofree char *path = NULL;
 
   g_assert_nonnull (strstr (message, "reach"));
-  fl_test_wait_ms (500);
+  fl_test_sleep_in_loop (500);
   path = fl_test_save_screenshot (GTK_WIDGET (window), "fairlabel-first-run-unreachable");
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -142,7 +144,8 @@ test_new_server_in_preferences_asks_for_its_token (void)
   g_assert_true (
     fl_test_wait_until (window_mapped, GSIZE_TO_POINTER (FL_TYPE_PREFERENCES_WINDOW), 10000));
   preferences = fl_test_find_toplevel (FL_TYPE_PREFERENCES_WINDOW);
-  row = fl_test_find_widget (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW, "Server Address");
+  row =
+    fl_test_find_widget_of_type (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW, "Server Address");
   gtk_editable_set_text (GTK_EDITABLE (row), with_slash);
   g_signal_emit_by_name (row, "apply");
 
@@ -175,10 +178,10 @@ test_cancel_while_connecting (void)
   gtk_window_present (GTK_WINDOW (window));
   fl_window_start (window, url, "a-token");
   g_assert_cmpstr (fl_window_get_visible_page (window), ==, "connecting");
-  fl_test_wait_ms (300);
+  fl_test_sleep_in_loop (300);
   g_assert_cmpstr (fl_window_get_visible_page (window), ==, "connecting");
 
-  button = fl_test_find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "_Cancel");
+  button = fl_test_find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_BUTTON, "_Cancel");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_mapped (button));
   g_signal_emit_by_name (button, "clicked");
@@ -187,7 +190,7 @@ test_cancel_while_connecting (void)
   g_assert_null (fl_window_get_client (window));
 
   /* The cancelled request must not come back and change the page. */
-  fl_test_wait_ms (500);
+  fl_test_sleep_in_loop (500);
   g_assert_cmpstr (fl_window_get_visible_page (window), ==, "first-run");
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -202,8 +205,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   session = fl_test_session_new ();
 
-  server = fl_test_server_start (&error);
-  g_assert_no_error (error);
+  server = fl_test_server_start ();
 
   app = fl_test_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -223,7 +225,7 @@ main (int argc, char *argv[])
   status = g_test_run ();
 
   g_clear_object (&app);
-  fl_test_server_stop (server);
+  fl_test_server_free (server);
   fl_test_session_free (session);
   return status;
 }

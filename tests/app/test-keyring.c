@@ -3,7 +3,9 @@
 
 #include "config.h"
 
-#include "app-test-utils.h"
+#include "fl-test-gtk.h"
+#include "fl-test-server-process.h"
+#include "fl-test-support.h"
 #include "fl-credentials.h"
 #include "fl-first-run-page.h"
 #include "fl-window.h"
@@ -51,17 +53,17 @@ static FlFirstRunPage *
 first_run_page (FlWindow *window)
 {
   return FL_FIRST_RUN_PAGE (
-    fl_test_find_widget (GTK_WIDGET (window), FL_TYPE_FIRST_RUN_PAGE, NULL));
+    fl_test_find_widget_of_type (GTK_WIDGET (window), FL_TYPE_FIRST_RUN_PAGE, NULL));
 }
 
 static void
 press (FlFirstRunPage *page, const char *label)
 {
-  GtkWidget *widget = fl_test_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, label);
+  GtkWidget *widget = fl_test_find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_LABEL, label);
   GtkWidget *button;
 
   if (widget == NULL)
-    widget = fl_test_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, label);
+    widget = fl_test_find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_BUTTON, label);
   g_assert_nonnull (widget);
   button = GTK_IS_BUTTON (widget) ? widget : gtk_widget_get_ancestor (widget, GTK_TYPE_BUTTON);
   g_assert_true (gtk_widget_get_visible (button));
@@ -74,10 +76,10 @@ type_and_connect (FlWindow *window, const char *url, const char *token)
 {
   FlFirstRunPage *page = first_run_page (window);
 
-  gtk_editable_set_text (
-    GTK_EDITABLE (fl_test_find_widget (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW, "Server Address")),
-    url);
-  gtk_editable_set_text (GTK_EDITABLE (fl_test_find_widget (
+  gtk_editable_set_text (GTK_EDITABLE (fl_test_find_widget_of_type (
+                           GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW, "Server Address")),
+                         url);
+  gtk_editable_set_text (GTK_EDITABLE (fl_test_find_widget_of_type (
                            GTK_WIDGET (page), ADW_TYPE_PASSWORD_ENTRY_ROW, "Access Token")),
                          token);
   press (page, "_Connect");
@@ -244,7 +246,7 @@ test_missing_keyring_is_explained_and_nothing_is_written (void)
   /* Not in a file of ours, nor anywhere under HOME or the XDG folders. */
   g_assert_false (fl_test_tree_contains (session->home, server->worker_token));
 
-  fl_test_wait_ms (300);
+  fl_test_sleep_in_loop (300);
   path = fl_test_save_screenshot (GTK_WIDGET (window), "fairlabel-first-run-no-keyring");
 
   /* The session can still go on, with the token held in memory only. */
@@ -293,8 +295,7 @@ main (int argc, char *argv[])
 #ifdef FL_TEST_WITH_KEYRING
   fl_test_session_start_keyring (session);
 #endif
-  server = fl_test_server_start (&error);
-  g_assert_no_error (error);
+  server = fl_test_server_start ();
 
   app = fl_test_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -319,7 +320,7 @@ main (int argc, char *argv[])
   status = g_test_run ();
 
   g_clear_object (&app);
-  fl_test_server_stop (server);
+  fl_test_server_free (server);
   fl_test_session_free (session);
   return status;
 }

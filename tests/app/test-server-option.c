@@ -3,7 +3,9 @@
 
 #include "config.h"
 
-#include "app-test-utils.h"
+#include "fl-test-gtk.h"
+#include "fl-test-server-process.h"
+#include "fl-test-support.h"
 #include "fl-credentials.h"
 #include "fl-window.h"
 
@@ -62,14 +64,12 @@ test_server_option_and_env_token_connect_directly (void)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   FlTestSession *session;
   int status;
 
   g_test_init (&argc, &argv, NULL);
   session = fl_test_session_new ();
-  server = fl_test_server_start (&error);
-  g_assert_no_error (error);
+  server = fl_test_server_start ();
 
   g_test_add_func ("/app/server-option/env-token-connects-without-first-run-page",
                    test_server_option_and_env_token_connect_directly);
@@ -77,7 +77,7 @@ main (int argc, char *argv[])
   status = g_test_run ();
 
   g_clear_object (&app);
-  fl_test_server_stop (server);
+  fl_test_server_free (server);
   fl_test_session_free (session);
   return status;
 }

@@ -3,7 +3,9 @@
 
 #include "config.h"
 
-#include "app-test-utils.h"
+#include "fl-test-gtk.h"
+#include "fl-test-server-process.h"
+#include "fl-test-support.h"
 #include "fl-application.h"
 #include "fl-first-run-page.h"
 #include "fl-preferences-window.h"
@@ -43,7 +45,7 @@ activate_and_wait (const char *action, GType type)
   window = fl_test_find_toplevel (type);
   g_assert_true (gtk_window_get_transient_for (window) == GTK_WINDOW (main_window ()));
   /* Let transitions and the first frames settle before a screenshot. */
-  fl_test_wait_ms (500);
+  fl_test_sleep_in_loop (500);
   return window;
 }
 
@@ -63,16 +65,16 @@ test_main_window_opens_on_first_run_page (void)
 
   g_assert_true (fl_test_wait_until (window_mapped, GSIZE_TO_POINTER (FL_TYPE_WINDOW), 10000));
   g_assert_cmpstr (fl_window_get_visible_page (window), ==, "first-run");
-  g_assert_nonnull (fl_test_find_widget (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR, NULL));
-  menu_button = fl_test_find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, NULL);
+  g_assert_nonnull (fl_test_find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR, NULL));
+  menu_button = fl_test_find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, NULL);
   g_assert_nonnull (menu_button);
   g_assert_nonnull (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)));
   g_assert_nonnull (
-    fl_test_find_widget (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "Server Address"));
+    fl_test_find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "Server Address"));
   g_assert_nonnull (
-    fl_test_find_widget (GTK_WIDGET (window), ADW_TYPE_PASSWORD_ENTRY_ROW, "Access Token"));
+    fl_test_find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_PASSWORD_ENTRY_ROW, "Access Token"));
 
-  fl_test_wait_ms (500);
+  fl_test_sleep_in_loop (500);
   path = fl_test_save_screenshot (GTK_WIDGET (window), "fairlabel-main-window");
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 }
@@ -80,7 +82,8 @@ test_main_window_opens_on_first_run_page (void)
 static void
 test_primary_menu_lists_shell_actions (void)
 {
-  GtkWidget *button = fl_test_find_widget (GTK_WIDGET (main_window ()), GTK_TYPE_MENU_BUTTON, NULL);
+  GtkWidget *button =
+    fl_test_find_widget_of_type (GTK_WIDGET (main_window ()), GTK_TYPE_MENU_BUTTON, NULL);
   GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
   g_autoptr (GPtrArray) actions = g_ptr_array_new_with_free_func (g_free);
   const char *expected[] = { "app.preferences", "win.show-help-overlay", "app.about" };
@@ -156,28 +159,29 @@ test_preferences_action_edits_settings (void)
 
   preferences = activate_and_wait ("preferences", FL_TYPE_PREFERENCES_WINDOW);
 
-  wage_row = ADW_ENTRY_ROW (
-    fl_test_find_widget (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW, "Target Hourly Wage"));
-  currency_row =
-    ADW_COMBO_ROW (fl_test_find_widget (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, "Currency"));
-  style_row =
-    ADW_COMBO_ROW (fl_test_find_widget (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, "Style"));
-  idle_spin =
-    GTK_SPIN_BUTTON (fl_test_find_widget (GTK_WIDGET (preferences), GTK_TYPE_SPIN_BUTTON, NULL));
+  wage_row = ADW_ENTRY_ROW (fl_test_find_widget_of_type (GTK_WIDGET (preferences),
+                                                         ADW_TYPE_ENTRY_ROW, "Target Hourly Wage"));
+  currency_row = ADW_COMBO_ROW (
+    fl_test_find_widget_of_type (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, "Currency"));
+  style_row = ADW_COMBO_ROW (
+    fl_test_find_widget_of_type (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, "Style"));
+  idle_spin = GTK_SPIN_BUTTON (
+    fl_test_find_widget_of_type (GTK_WIDGET (preferences), GTK_TYPE_SPIN_BUTTON, NULL));
   g_assert_nonnull (wage_row);
   g_assert_nonnull (currency_row);
   g_assert_nonnull (style_row);
   g_assert_nonnull (idle_spin);
   g_assert_nonnull (
-    fl_test_find_widget (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW, "Server Address"));
+    fl_test_find_widget_of_type (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW, "Server Address"));
 
   /* The wage is parsed as money in the chosen currency, into minor units. */
   g_settings_set_string (settings, "target-currency", "USD");
   apply_entry_row (wage_row, "15.50");
   g_assert_cmpint (g_settings_get_int64 (settings, "target-wage-minor"), ==, 1550);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (wage_row)), ==, "15.50");
-  g_assert_nonnull (fl_test_find_widget (GTK_WIDGET (wage_row), GTK_TYPE_LABEL, "USD per hour"));
-  fl_test_wait_ms (300);
+  g_assert_nonnull (
+    fl_test_find_widget_of_type (GTK_WIDGET (wage_row), GTK_TYPE_LABEL, "USD per hour"));
+  fl_test_sleep_in_loop (300);
   path = fl_test_save_screenshot (GTK_WIDGET (preferences), "fairlabel-preferences");
 
   /* Bad amounts are refused, marked, and change nothing. */
@@ -205,7 +209,8 @@ test_preferences_action_edits_settings (void)
   assert_setting_string (settings, "target-currency", "JPY");
   g_assert_cmpint (g_settings_get_int64 (settings, "target-wage-minor"), ==, 15);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (wage_row)), ==, "15");
-  g_assert_nonnull (fl_test_find_widget (GTK_WIDGET (wage_row), GTK_TYPE_LABEL, "JPY per hour"));
+  g_assert_nonnull (
+    fl_test_find_widget_of_type (GTK_WIDGET (wage_row), GTK_TYPE_LABEL, "JPY per hour"));
 
   /* The theme goes through AdwStyleManager. */
   adw_combo_row_set_selected (style_row, 2);
@@ -232,7 +237,7 @@ test_preferences_refuse_malformed_server_url (void)
   GSettings *settings = fl_window_get_settings (main_window ());
   GtkWindow *preferences = activate_and_wait ("preferences", FL_TYPE_PREFERENCES_WINDOW);
   AdwEntryRow *server_row = ADW_ENTRY_ROW (
-    fl_test_find_widget (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW, "Server Address"));
+    fl_test_find_widget_of_type (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW, "Server Address"));
   g_autofree char *before = g_settings_get_string (settings, "server-url");
   g_autofree char *after = NULL;
 
@@ -249,8 +254,8 @@ test_shortcuts_action_opens_shortcuts_window (void)
   GtkWindow *shortcuts = activate_and_wait ("shortcuts", GTK_TYPE_SHORTCUTS_WINDOW);
   g_autofree char *path = NULL;
 
-  g_assert_nonnull (
-    fl_test_find_widget (GTK_WIDGET (shortcuts), GTK_TYPE_SHORTCUTS_SHORTCUT, "Preferences"));
+  g_assert_nonnull (fl_test_find_widget_of_type (GTK_WIDGET (shortcuts),
+                                                 GTK_TYPE_SHORTCUTS_SHORTCUT, "Preferences"));
   path = fl_test_save_screenshot (GTK_WIDGET (shortcuts), "fairlabel-shortcuts");
   close_and_wait (shortcuts, GTK_TYPE_SHORTCUTS_WINDOW);
 }
@@ -278,11 +283,11 @@ test_header_widgets_can_be_replaced (void)
   fl_window_set_header_widgets (window, title, end);
   g_assert_true (gtk_widget_is_ancestor (title, GTK_WIDGET (window)));
   g_assert_true (gtk_widget_is_ancestor (end, GTK_WIDGET (window)));
-  g_assert_nonnull (fl_test_find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, NULL));
+  g_assert_nonnull (fl_test_find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, NULL));
 
   fl_window_set_header_widgets (window, NULL, NULL);
-  g_assert_nonnull (fl_test_find_widget (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, NULL));
-  g_assert_null (fl_test_find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Meter"));
+  g_assert_nonnull (fl_test_find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, NULL));
+  g_assert_null (fl_test_find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Meter"));
 }
 
 static void
@@ -293,7 +298,7 @@ test_show_first_run_shows_message (void)
 
   fl_window_show_first_run (window, "Your token was revoked.");
   g_assert_cmpstr (fl_window_get_visible_page (window), ==, "first-run");
-  page = fl_test_find_widget (GTK_WIDGET (window), FL_TYPE_FIRST_RUN_PAGE, NULL);
+  page = fl_test_find_widget_of_type (GTK_WIDGET (window), FL_TYPE_FIRST_RUN_PAGE, NULL);
   g_assert_cmpstr (fl_first_run_page_get_error (FL_FIRST_RUN_PAGE (page)), ==,
                    "Your token was revoked.");
   fl_window_show_first_run (window, NULL);

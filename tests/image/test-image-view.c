@@ -322,35 +322,6 @@ canvas_color_at (Fixture *f, double x, double y, guint8 rgb[3])
   g_unlink (path);
 }
 
-typedef struct
-{
-  GType type;
-  const char *text;
-} WidgetQuery;
-
-static gboolean
-matches_query (GtkWidget *widget, gconstpointer data)
-{
-  const WidgetQuery *query = data;
-  const char *label;
-
-  if (!G_TYPE_CHECK_INSTANCE_TYPE (widget, query->type))
-    return FALSE;
-  label = GTK_IS_CHECK_BUTTON (widget) ? gtk_check_button_get_label (GTK_CHECK_BUTTON (widget))
-          : GTK_IS_ENTRY (widget)      ? gtk_entry_get_placeholder_text (GTK_ENTRY (widget))
-                                       : NULL;
-  return query->text == NULL || g_strcmp0 (label, query->text) == 0;
-}
-
-/* The first widget of @type at or below @root whose label (or placeholder) is @text. */
-static GtkWidget *
-find_widget (GtkWidget *root, GType type, const char *text)
-{
-  WidgetQuery query = { type, text };
-
-  return fl_test_find_widget (root, matches_query, &query);
-}
-
 /* Tests */
 
 static void
@@ -397,8 +368,10 @@ test_draw_edit_undo_redo (Fixture *f, gconstpointer data)
 
   /* Attributes of the class appear and apply to the selection. */
   {
-    GtkWidget *check = find_widget (GTK_WIDGET (f->view), GTK_TYPE_CHECK_BUTTON, "occluded");
-    GtkWidget *entry = find_widget (GTK_WIDGET (f->view), GTK_TYPE_ENTRY, "surface");
+    GtkWidget *check =
+      fl_test_find_widget_of_type (GTK_WIDGET (f->view), GTK_TYPE_CHECK_BUTTON, "occluded");
+    GtkWidget *entry =
+      fl_test_find_widget_of_type (GTK_WIDGET (f->view), GTK_TYPE_ENTRY, "surface");
     JsonObject *attributes;
 
     g_assert_nonnull (check);
@@ -603,7 +576,8 @@ test_copy_previous_and_paste (Fixture *f, gconstpointer data)
 
   /* The label search: "/" focuses it, Enter takes the first match. */
   {
-    GtkWidget *search = find_widget (GTK_WIDGET (f->view), GTK_TYPE_SEARCH_ENTRY, NULL);
+    GtkWidget *search =
+      fl_test_find_widget_of_type (GTK_WIDGET (f->view), GTK_TYPE_SEARCH_ENTRY, NULL);
 
     g_assert_nonnull (search);
     g_assert_cmpstr (fl_image_canvas_get_current_label (f->canvas), ==, "car");

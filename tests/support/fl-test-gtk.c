@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "fl-test-gtk.h"
+#include "fl-test-support.h"
 
 GtkWidget *
 fl_test_find_widget (GtkWidget *root, FlTestWidgetMatch match, gconstpointer data)
@@ -19,4 +20,137 @@ fl_test_find_widget (GtkWidget *root, FlTestWidgetMatch match, gconstpointer dat
         return found;
     }
   return NULL;
+}
+
+typedef struct
+{
+  GType type;
+  const char *text;
+} TypeAndText;
+
+static gboolean
+has_type_and_text (GtkWidget *widget, gconstpointer data)
+{
+  const TypeAndText *query = data;
+  GObjectClass *klass = G_OBJECT_GET_CLASS (widget);
+  const char *props[] = { "title", "label", "placeholder-text" };
+
+  if (!G_TYPE_CHECK_INSTANCE_TYPE (widget, query->type))
+    return FALSE;
+  if (query->text == NULL)
+    return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (props); i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (klass, props[i]);
+      g_autofree char *value = NULL;
+
+      if (pspec == NULL || pspec->value_type != G_TYPE_STRING)
+        continue;
+      g_object_get (widget, props[i], &value, NULL);
+      if (g_strcmp0 (value, query->text) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+GtkWidget *
+fl_test_find_widget_of_type (GtkWidget *root, GType type, const char *text)
+{
+  TypeAndText query = { type, text };
+
+  return fl_test_find_widget (root, has_type_and_text, &query);
+}
+
+GtkWindow *
+fl_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  GskRenderNode *node;
+} Shot;
+
+/* Right after a frame is drawn the layout is fresh; a widget with a resize
+ * pending (a label that just changed) draws nothing, so try the next frame. */
+static void
+on_after_paint (GdkFrameClock *clock, Shot *shot)
+{
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+
+  if (shot->node != NULL)
+    return;
+  paintable = gtk_widget_paintable_new (shot->widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (shot->widget),
+                          gtk_widget_get_height (shot->widget));
+  shot->node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (shot->node == NULL)
+    gtk_widget_queue_draw (shot->widget);
+}
+
+static gboolean
+shot_taken (gpointer data)
+{
+  return ((Shot *) data)->node != NULL;
+}
+
+static gboolean
+drawable (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0 &&
+         gtk_widget_get_height (widget) > 0;
+}
+
+char *
+fl_test_save_screenshot (GtkWidget *widget, const char *name)
+{
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  Shot shot = { widget, NULL };
+  GdkFrameClock *clock;
+  gulong handler;
+  char *path;
+
+  /* On a busy machine the window may not be mapped yet. */
+  g_assert_true (fl_test_wait_until (drawable, widget, 10000));
+  clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &shot);
+  gtk_widget_queue_draw (widget);
+  g_assert_true (fl_test_wait_until (shot_taken, &shot, 10000));
+  g_signal_handler_disconnect (clock, handler);
+  node = shot.node;
+  texture = gsk_renderer_render_texture (
+    gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+    &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget), gtk_widget_get_height (widget)));
+  path = fl_test_log_path (file);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  return path;
+}
+
+FlApplication *
+fl_test_application_new (void)
+{
+  FlApplication *app = fl_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  return app;
 }

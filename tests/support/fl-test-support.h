@@ -23,4 +23,24 @@ GSubprocessLauncher *fl_test_launcher_new (GSubprocessFlags flags);
 void fl_test_read_server_banner (GDataInputStream *lines, gboolean want_tokens, char **url,
                                  char **worker_token, char **admin_token);
 
+/* A loopback URL on which nothing listens. */
+char *fl_test_dup_closed_url (void);
+/* Whether any file under @dir contains @needle. */
+gboolean fl_test_tree_contains (const char *dir, const char *needle);
+
+/* A session of its own for an in-process GUI test: a private D-Bus session bus with no
+ * services (so no keyring unless one is started), and HOME and the XDG folders in a
+ * temporary folder. Call before anything uses GTK or D-Bus. */
+typedef struct
+{
+  GTestDBus *bus;
+  char *home;
+  GPid keyring_pid;
+} FlTestSession;
+
+FlTestSession *fl_test_session_new (void);
+/* Starts gnome-keyring-daemon on the session's bus with an unlocked login keyring. */
+void fl_test_session_start_keyring (FlTestSession *session);
+void fl_test_session_free (FlTestSession *session);
+
 G_END_DECLS

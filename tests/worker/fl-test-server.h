@@ -4,28 +4,11 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "fl-test-server-process.h"
+
 G_BEGIN_DECLS
 
-/* The real fairlabel-server (FAIRLABEL_SERVER_BINARY) on loopback, for tests. */
-typedef struct
-{
-  GSubprocess *process;
-  char *data_dir;
-  char *url;
-  char *worker_token;
-  char *admin_token;
-  guint16 port;
-  gboolean owns_dir;
-  GObject *session; /* one SoupSession for all requests: fewer connections */
-} FlTestServer;
-
-/* Starts a demo server on a free port in a new temporary folder. */
-FlTestServer *fl_test_server_start (void);
-/* Stops it (SIGTERM) and starts it again on the same port and folder, keeping
- * the tokens. */
-void fl_test_server_stop (FlTestServer *server);
-void fl_test_server_restart (FlTestServer *server);
-void fl_test_server_free (FlTestServer *server);
+/* The worker-side calls on the shared test server (tests/support). */
 
 /* A blocking request; @token NULL for the admin token. Answers the JSON body
  * (whatever the status) and the status in @status. */
@@ -39,7 +22,5 @@ gint64 fl_test_server_add_image_project (FlTestServer *server, const char *title
 
 /* Runs `fairlabel-server ARGS... --data DIR` to completion. */
 void fl_test_server_run_command (FlTestServer *server, const char *const *args);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlTestServer, fl_test_server_free)
 
 G_END_DECLS

@@ -35,65 +35,6 @@ wait_until (Predicate predicate, gpointer data, guint seconds, const char *what)
 
 typedef struct
 {
-  GtkWidget *widget;
-  GskRenderNode *node;
-} Shot;
-
-/* Right after a frame is drawn the layout is fresh; a widget with a resize
- * pending (a label that just changed) draws nothing, so try the next frame. */
-static void
-on_after_paint (GdkFrameClock *clock, Shot *shot)
-{
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-
-  if (shot->node != NULL)
-    return;
-  paintable = gtk_widget_paintable_new (shot->widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (shot->widget),
-                          gtk_widget_get_height (shot->widget));
-  shot->node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (shot->node == NULL)
-    gtk_widget_queue_draw (shot->widget);
-}
-
-static gboolean
-shot_taken (gpointer data)
-{
-  return ((Shot *) data)->node != NULL;
-}
-
-static char *
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  Shot shot = { widget, NULL };
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  gulong handler;
-  char *path;
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &shot);
-  gtk_widget_queue_draw (widget);
-  wait_until (shot_taken, &shot, 10, "a frame to take a screenshot of");
-  g_signal_handler_disconnect (clock, handler);
-  node = shot.node;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = fl_test_log_path (file);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-  return path;
-}
-
-typedef struct
-{
   GtkWindow *window;
   FlWorkspace *workspace;
   FlLocalStore *store;
@@ -226,7 +167,7 @@ test_offers_show_rewards_and_hourly_estimates (void)
   g_assert_nonnull (strstr (labels->str, "requester’s estimate"));
   g_assert_nonnull (strstr (labels->str, "≈ 2 min"));
 
-  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-offers");
+  shot = fl_test_save_screenshot (GTK_WIDGET (ui.window), "worker-offers");
 
   /* Hiding those below 10.00 USD/h leaves only the ones at or above it. */
   g_settings_set_boolean (settings, "hide-below-target", TRUE);
@@ -320,7 +261,7 @@ test_keep_going_submit_and_earnings (void)
   collect_labels (GTK_WIDGET (ui.workspace), labels);
   g_assert_nonnull (strstr (labels->str, "Street signs"));
   g_assert_nonnull (strstr (labels->str, "on task"));
-  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-earnings");
+  shot = fl_test_save_screenshot (GTK_WIDGET (ui.window), "worker-earnings");
   ui_close (&ui);
 }
 
@@ -356,7 +297,7 @@ test_lease_expired_keeps_draft (void)
   collect_labels (GTK_WIDGET (page), labels);
   g_assert_nonnull (strstr (labels->str, "ran out"));
   fl_test_sleep_in_loop (1000);
-  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-lease-expired");
+  shot = fl_test_save_screenshot (GTK_WIDGET (ui.window), "worker-lease-expired");
 
   fl_test_sleep_in_loop (300);
   drafts = fl_local_store_list_drafts_sync (ui.store, NULL, NULL);
@@ -471,7 +412,7 @@ test_disk_full_on_submit_is_not_sent (void)
   g_assert_cmpstr (fl_workspace_get_visible_page (ui.workspace), ==, "task");
   g_assert_cmpint (fl_task_page_get_assignment_id (page), ==, id);
   g_assert_cmpuint (fl_workspace_get_waiting (ui.workspace), ==, 0);
-  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-disk-full");
+  shot = fl_test_save_screenshot (GTK_WIDGET (ui.window), "worker-disk-full");
 
   /* Space again: the same work goes out. */
   fl_local_store_set_size_limit (ui.store, G_MAXINT32);
@@ -602,7 +543,7 @@ test_header_counts_waiting_while_server_down (void)
   wait_until (header_says_waiting, &ui, 30, "the header to count one waiting");
   wait_until (offline_shown, &ui, 30, "the offline page");
   fl_test_sleep_in_loop (1000);
-  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-offline-waiting");
+  shot = fl_test_save_screenshot (GTK_WIDGET (ui.window), "worker-offline-waiting");
 
   /* The server comes back: the submission lands and the count goes. */
   fl_test_server_restart (server);
@@ -631,18 +572,6 @@ image_loaded (gpointer data)
   return fl_image_document_get_width (fl_image_view_get_document (view)) > 0;
 }
 
-static gboolean
-is_of_type (GtkWidget *widget, gconstpointer type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget, GType type)
-{
-  return fl_test_find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
-}
-
 static int
 run_child (void)
 {
@@ -660,7 +589,8 @@ run_child (void)
   g_object_set_data (G_OBJECT (ui.workspace), "before", GSIZE_TO_POINTER (0));
   wait_until (other_task_shown, &ui, 30, "the task");
 
-  view = FL_IMAGE_VIEW (find_widget (GTK_WIDGET (ui.workspace), FL_TYPE_IMAGE_VIEW));
+  view = FL_IMAGE_VIEW (
+    fl_test_find_widget_of_type (GTK_WIDGET (ui.workspace), FL_TYPE_IMAGE_VIEW, NULL));
   g_assert_nonnull (view);
   wait_until (image_loaded, view, 30, "the image");
   fl_image_document_set_tags (fl_image_view_get_document (view), tags);
@@ -731,7 +661,7 @@ test_draft_restored_after_sigkill (void)
   g_assert_cmpint (fl_task_page_get_assignment_id (fl_workspace_get_task_page (ui.workspace)), ==,
                    child_task);
   fl_test_sleep_in_loop (1000);
-  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-restored-draft");
+  shot = fl_test_save_screenshot (GTK_WIDGET (ui.window), "worker-restored-draft");
   ui_close (&ui);
 }
 
@@ -766,7 +696,7 @@ assert_inside_window (Ui *ui, GtkWidget *widget, const char *what)
 static void
 assert_task_page_fits (Ui *ui, FlImageView *view, int width)
 {
-  GtkWidget *canvas = find_widget (GTK_WIDGET (view), FL_TYPE_IMAGE_CANVAS);
+  GtkWidget *canvas = fl_test_find_widget_of_type (GTK_WIDGET (view), FL_TYPE_IMAGE_CANVAS, NULL);
   FlImageDocument *doc = fl_image_view_get_document (view);
   double x0, y0, x1, y1;
 
@@ -775,7 +705,9 @@ assert_task_page_fits (Ui *ui, FlImageView *view, int width)
   wait_until (window_width_near, ui, 10, "the window width");
   fl_test_sleep_in_loop (500);
   assert_inside_window (ui, GTK_WIDGET (view), "image view");
-  assert_inside_window (ui, find_widget (GTK_WIDGET (view), GTK_TYPE_SEARCH_ENTRY), "label search");
+  assert_inside_window (
+    ui, fl_test_find_widget_of_type (GTK_WIDGET (view), GTK_TYPE_SEARCH_ENTRY, NULL),
+    "label search");
   assert_inside_window (ui, canvas, "canvas");
   g_assert_cmpint (gtk_widget_get_width (canvas), >, 200);
 
@@ -825,20 +757,20 @@ test_task_page_fits_the_window (void)
   wait_until (offers_loaded, &ui, 30, "offers");
   accept_and_wait (&ui, project);
   page = fl_workspace_get_task_page (ui.workspace);
-  view = FL_IMAGE_VIEW (find_widget (GTK_WIDGET (page), FL_TYPE_IMAGE_VIEW));
+  view = FL_IMAGE_VIEW (fl_test_find_widget_of_type (GTK_WIDGET (page), FL_TYPE_IMAGE_VIEW, NULL));
   g_assert_nonnull (view);
   wait_until (image_shown, view, 30, "the image");
 
   /* The default size, with the instructions beside the work. */
   assert_task_page_fits (&ui, view, 1100);
-  shot = save_screenshot (GTK_WIDGET (ui.window), "worker-task-page-1100");
+  shot = fl_test_save_screenshot (GTK_WIDGET (ui.window), "worker-task-page-1100");
 
   /* Ctrl+I hides the instructions, remembered; then 900 pixels are enough. */
   gtk_widget_activate_action (GTK_WIDGET (page), "task.toggle-instructions", NULL);
   g_assert_false (g_settings_get_boolean (settings, "show-instructions"));
   gtk_window_set_default_size (ui.window, 900, 720);
   assert_task_page_fits (&ui, view, 900);
-  narrow_shot = save_screenshot (GTK_WIDGET (ui.window), "worker-task-page-900");
+  narrow_shot = fl_test_save_screenshot (GTK_WIDGET (ui.window), "worker-task-page-900");
 
   g_settings_set_boolean (settings, "show-instructions", TRUE);
   gtk_widget_activate_action (GTK_WIDGET (page), "task.return", NULL);
