@@ -31,7 +31,7 @@
 
 typedef struct
 {
-  GdkPixbuf *pixbuf;
+  FlRaster *raster;
   int width;
   int height;
   int cols;
@@ -129,7 +129,7 @@ level_free (FlLevel *level)
     g_clear_object (&level->tiles[i]);
   g_free (level->tiles);
   g_free (level->last_used);
-  g_object_unref (level->pixbuf);
+  g_object_unref (level->raster);
   g_free (level);
 }
 
@@ -273,20 +273,16 @@ fl_image_canvas_get_zoom (FlImageCanvas *self)
 
 /* Textures */
 
+/* A region of an RGB raster shares the raster's memory, no copy until the
+ * renderer uploads it; a region of Y'CbCr planes is converted here. */
 static GdkTexture *
-texture_for_region (GdkPixbuf *pixbuf, int x, int y, int width, int height)
+texture_for_region (FlRaster *raster, int x, int y, int width, int height)
 {
-  int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  int channels = gdk_pixbuf_get_n_channels (pixbuf);
-  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
-  g_autoptr (GBytes) bytes = NULL;
+  gsize stride;
+  g_autoptr (GBytes) bytes = fl_raster_read (raster, x, y, width, height, &stride);
 
-  /* Shares the pixbuf's memory: no copy until the renderer uploads it. */
-  bytes = g_bytes_new_with_free_func (pixels + (gsize) y * stride + (gsize) x * channels,
-                                      (gsize) (height - 1) * stride + (gsize) width * channels,
-                                      g_object_unref, g_object_ref (pixbuf));
   return gdk_memory_texture_new (
-    width, height, gdk_pixbuf_get_has_alpha (pixbuf) ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
+    width, height, fl_raster_get_has_alpha (raster) ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
     bytes, stride);
 }
 
@@ -302,7 +298,7 @@ level_get_tile (FlImageCanvas *self, FlLevel *level, int col, int row)
       int w = MIN (TILE_SIZE, level->width - x);
       int h = MIN (TILE_SIZE, level->height - y);
 
-      level->tiles[index] = texture_for_region (level->pixbuf, x, y, w, h);
+      level->tiles[index] = texture_for_region (level->raster, x, y, w, h);
       self->texture_pixels += (gsize) w * h;
     }
   level->last_used[index] = self->frame;
@@ -343,18 +339,18 @@ evict_tiles (FlImageCanvas *self)
 }
 
 void
-fl_image_canvas_add_level (FlImageCanvas *self, guint level_number, GdkPixbuf *pixbuf)
+fl_image_canvas_add_level (FlImageCanvas *self, guint level_number, FlRaster *raster)
 {
   FlLevel *level;
 
   g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
-  g_return_if_fail (GDK_IS_PIXBUF (pixbuf));
+  g_return_if_fail (FL_IS_RASTER (raster));
   g_return_if_fail (level_number < MAX_LEVELS);
 
   level = g_new0 (FlLevel, 1);
-  level->pixbuf = g_object_ref (pixbuf);
-  level->width = gdk_pixbuf_get_width (pixbuf);
-  level->height = gdk_pixbuf_get_height (pixbuf);
+  level->raster = g_object_ref (raster);
+  level->width = fl_raster_get_width (raster);
+  level->height = fl_raster_get_height (raster);
   level->cols = (level->width + TILE_SIZE - 1) / TILE_SIZE;
   level->rows = (level->height + TILE_SIZE - 1) / TILE_SIZE;
   level->tiles = g_new0 (GdkTexture *, level->cols * level->rows);
@@ -503,6 +499,11 @@ snapshot_nearest (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int hei
       double gx1 = ceil (MIN (level->width * self->zoom, vx + width * (1 + m)));
       double gy1 = ceil (MIN (level->height * self->zoom, vy + height * (1 + m)));
       g_autoptr (GdkPixbuf) dest = NULL;
+      g_autoptr (GdkPixbuf) source = NULL;
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (FlRaster) dest_raster = NULL;
+      int sx0, sy0, sx1, sy1;
+      gsize stride;
 
       if (key[0] != self->zoom && !settled)
         {
@@ -513,13 +514,26 @@ snapshot_nearest (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int hei
       g_clear_object (&self->nearest_texture);
       if (gx1 <= gx0 || gy1 <= gy0)
         return TRUE;
-      dest = gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (level->pixbuf), 8,
+      /* Only the level-0 pixels under the view are read (and converted,
+       * for planes), then scaled. */
+      sx0 = (int) floor (gx0 / self->zoom);
+      sy0 = (int) floor (gy0 / self->zoom);
+      sx1 = MIN (level->width, (int) ceil (gx1 / self->zoom) + 1);
+      sy1 = MIN (level->height, (int) ceil (gy1 / self->zoom) + 1);
+      bytes = fl_raster_read (level->raster, sx0, sy0, sx1 - sx0, sy1 - sy0, &stride);
+      source = gdk_pixbuf_new_from_bytes (bytes, GDK_COLORSPACE_RGB,
+                                          fl_raster_get_has_alpha (level->raster), 8, sx1 - sx0,
+                                          sy1 - sy0, (int) stride);
+      dest = gdk_pixbuf_new (GDK_COLORSPACE_RGB, fl_raster_get_has_alpha (level->raster), 8,
                              (int) (gx1 - gx0), (int) (gy1 - gy0));
       if (dest == NULL)
         return FALSE;
-      gdk_pixbuf_scale (level->pixbuf, dest, 0, 0, (int) (gx1 - gx0), (int) (gy1 - gy0), -gx0, -gy0,
-                        self->zoom, self->zoom, GDK_INTERP_NEAREST);
-      self->nearest_texture = texture_for_region (dest, 0, 0, (int) (gx1 - gx0), (int) (gy1 - gy0));
+      gdk_pixbuf_scale (source, dest, 0, 0, (int) (gx1 - gx0), (int) (gy1 - gy0),
+                        sx0 * self->zoom - gx0, sy0 * self->zoom - gy0, self->zoom, self->zoom,
+                        GDK_INTERP_NEAREST);
+      dest_raster = fl_raster_new_for_pixbuf (dest);
+      self->nearest_texture =
+        texture_for_region (dest_raster, 0, 0, (int) (gx1 - gx0), (int) (gy1 - gy0));
       key[0] = self->zoom;
       key[1] = gx0;
       key[2] = gy0;

@@ -5,6 +5,7 @@
 
 #include "fl-image-document.h"
 #include "fl-label-config.h"
+#include "fl-raster.h"
 
 G_BEGIN_DECLS
 
@@ -21,7 +22,7 @@ G_DECLARE_FINAL_TYPE (FlImageCanvas, fl_image_canvas, FL, IMAGE_CANVAS, GtkWidge
 
 GtkWidget *fl_image_canvas_new (void);
 void fl_image_canvas_reset (FlImageCanvas *self, int image_width, int image_height);
-void fl_image_canvas_add_level (FlImageCanvas *self, guint level, GdkPixbuf *pixbuf);
+void fl_image_canvas_add_level (FlImageCanvas *self, guint level, FlRaster *raster);
 gboolean fl_image_canvas_has_level (FlImageCanvas *self, guint level);
 int fl_image_canvas_get_drawn_level (FlImageCanvas *self);
 int fl_image_canvas_get_ideal_level (FlImageCanvas *self);

@@ -209,10 +209,10 @@ on_size_known (FlImageLoader *loader, int width, int height, FlImageView *self)
 }
 
 static void
-on_level_ready (FlImageLoader *loader, guint level, GdkPixbuf *pixbuf, int width, int height,
+on_level_ready (FlImageLoader *loader, guint level, FlRaster *raster, int width, int height,
                 FlImageView *self)
 {
-  fl_image_canvas_add_level (self->canvas, level, pixbuf);
+  fl_image_canvas_add_level (self->canvas, level, raster);
 }
 
 static void
@@ -521,9 +521,26 @@ rebuild_attributes (FlImageView *self)
     }
 }
 
+/* The actions that work on the selected shapes do nothing without one; greyed out, they say so. */
+static void
+update_selection_actions (FlImageView *self)
+{
+  static const char *const selection_actions[] = {
+    "image.delete",
+    "image.duplicate",
+    "image.copy",
+    "image.nudge",
+  };
+  g_auto (GStrv) ids = fl_image_canvas_dup_selection (self->canvas);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (selection_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), selection_actions[i], ids[0] != NULL);
+}
+
 static void
 on_selection_changed (FlImageCanvas *canvas, FlImageView *self)
 {
+  update_selection_actions (self);
   rebuild_attributes (self);
 }
 
@@ -1075,6 +1092,7 @@ fl_image_view_init (FlImageView *self)
   gtk_list_box_set_filter_func (self->label_list, filter_labels, self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "image.copy-previous", FALSE);
   on_can_undo_changed (self);
+  update_selection_actions (self);
 }
 
 GtkWidget *

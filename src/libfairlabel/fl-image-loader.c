@@ -6,10 +6,11 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "fl-image-jpeg.h"
 #include "fl-image-loader.h"
 
-/* Loads an image off the main thread as a pyramid of levels, level n being
- * the image scaled by 1/2^n, each announced by "level-ready" on the thread
+/* Loads an image off the main thread as a pyramid of levels (FlRaster),
+ * level n being the image scaled by 1/2^n, each announced by "level-ready" on the thread
  * default main context of the caller. A large JPEG is decoded twice at once,
  * on two threads: at 1/8 scale (libjpeg's DCT scaling, a fraction of the
  * cost) for a quick first frame, and at full size. The coarser levels are
@@ -39,6 +40,8 @@ static guint signals[N_SIGNALS];
 #define COARSEST_SIDE 1024
 #define PREVIEW_LEVEL 3
 #define PREVIEW_MIN_PIXELS (4 * 1000 * 1000)
+/* Levels from this one on are RGB even when the image is decoded to planes. */
+#define RGB_LEVEL 2
 
 static const char *const supported_formats[] = { "jpeg", "png", "webp", "tiff", NULL };
 
@@ -82,7 +85,7 @@ typedef struct
 {
   LoadData *data;
   guint level;
-  GdkPixbuf *pixbuf;
+  FlRaster *raster;
   int width;
   int height;
 } Delivery;
@@ -93,7 +96,7 @@ delivery_free (gpointer user_data)
   Delivery *delivery = user_data;
 
   load_data_unref (delivery->data);
-  g_clear_object (&delivery->pixbuf);
+  g_clear_object (&delivery->raster);
   g_free (delivery);
 }
 
@@ -104,12 +107,12 @@ deliver_in_main (gpointer user_data)
 
   if (g_cancellable_is_cancelled (delivery->data->cancellable))
     return G_SOURCE_REMOVE;
-  if (delivery->pixbuf == NULL)
+  if (delivery->raster == NULL)
     g_signal_emit (delivery->data->loader, signals[SIZE_KNOWN], 0, delivery->width,
                    delivery->height);
   else
     g_signal_emit (delivery->data->loader, signals[LEVEL_READY], 0, delivery->level,
-                   delivery->pixbuf, delivery->width, delivery->height);
+                   delivery->raster, delivery->width, delivery->height);
   return G_SOURCE_REMOVE;
 }
 
@@ -118,7 +121,7 @@ deliver_in_main (gpointer user_data)
 /* Called from the worker threads; each level is delivered once, after the
  * size (level SIZE_ANNOUNCED, without a pixbuf). */
 static void
-deliver (LoadData *data, guint level, GdkPixbuf *pixbuf, int width, int height)
+deliver (LoadData *data, guint level, FlRaster *raster, int width, int height)
 {
   g_autoptr (GSource) source = NULL;
   Delivery *delivery;
@@ -133,7 +136,7 @@ deliver (LoadData *data, guint level, GdkPixbuf *pixbuf, int width, int height)
   if (!first)
     return;
 
-  if (pixbuf == NULL)
+  if (raster == NULL)
     g_debug ("%s: %d x %d after %.3f s", data->path, width, height,
              (g_get_monotonic_time () - data->start) / 1e6);
   else
@@ -142,7 +145,7 @@ deliver (LoadData *data, guint level, GdkPixbuf *pixbuf, int width, int height)
   delivery = g_new0 (Delivery, 1);
   delivery->data = load_data_ref (data);
   delivery->level = level;
-  delivery->pixbuf = pixbuf != NULL ? g_object_ref (pixbuf) : NULL;
+  delivery->raster = raster != NULL ? g_object_ref (raster) : NULL;
   delivery->width = width;
   delivery->height = height;
   /* Not g_main_context_invoke (): it runs the callback in this thread when
@@ -190,6 +193,7 @@ preview_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   g_autoptr (GMappedFile) mapped = NULL;
   g_autoptr (GdkPixbufLoader) loader = NULL;
   g_autoptr (GdkPixbuf) oriented = NULL;
+  g_autoptr (FlRaster) raster = NULL;
   GdkPixbuf *pixbuf;
   gboolean swap;
 
@@ -214,7 +218,8 @@ preview_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
     }
   swap = swaps_sides (pixbuf);
   oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
-  deliver (data, PREVIEW_LEVEL, oriented, swap ? data->file_height : data->file_width,
+  raster = fl_raster_new_for_pixbuf (oriented);
+  deliver (data, PREVIEW_LEVEL, raster, swap ? data->file_height : data->file_width,
            swap ? data->file_width : data->file_height);
   g_task_return_boolean (task, TRUE);
 }
@@ -409,71 +414,6 @@ is_complete (const char *format_name, const guint8 *data, gsize length)
   return TRUE;
 }
 
-/* Rows [@first, @end) of @dest, @src at half the size: each pixel the mean
- * of the 2 x 2 block it covers (an odd last row or column counts twice),
- * weighted by alpha as gdk-pixbuf does not premultiply. Several times faster
- * than gdk_pixbuf_scale_simple () and as good for this step. */
-static void
-halve_rows (GdkPixbuf *src, GdkPixbuf *dest, int first, int end)
-{
-  int src_width = gdk_pixbuf_get_width (src);
-  int src_height = gdk_pixbuf_get_height (src);
-  int src_stride = gdk_pixbuf_get_rowstride (src);
-  int channels = gdk_pixbuf_get_n_channels (src);
-  gboolean alpha = gdk_pixbuf_get_has_alpha (src);
-  int width = gdk_pixbuf_get_width (dest);
-  const guint8 *src_pixels = gdk_pixbuf_read_pixels (src);
-
-  for (int y = first; y < end; y++)
-    {
-      const guint8 *r0 = src_pixels + (gsize) (2 * y) * src_stride;
-      const guint8 *r1 = src_pixels + (gsize) MIN (2 * y + 1, src_height - 1) * src_stride;
-      guint8 *out = gdk_pixbuf_get_pixels (dest) + (gsize) y * gdk_pixbuf_get_rowstride (dest);
-
-      for (int x = 0; x < width; x++, out += channels)
-        {
-          int a = 2 * x * channels;
-          int b = MIN (2 * x + 1, src_width - 1) * channels;
-
-          if (!alpha)
-            {
-              out[0] = (r0[a] + r0[b] + r1[a] + r1[b] + 2) >> 2;
-              out[1] = (r0[a + 1] + r0[b + 1] + r1[a + 1] + r1[b + 1] + 2) >> 2;
-              out[2] = (r0[a + 2] + r0[b + 2] + r1[a + 2] + r1[b + 2] + 2) >> 2;
-            }
-          else
-            {
-              guint w = r0[a + 3] + r0[b + 3] + r1[a + 3] + r1[b + 3];
-
-              for (int c = 0; c < 3; c++)
-                out[c] = w == 0 ? 0
-                                : (r0[a + c] * r0[a + 3] + r0[b + c] * r0[b + 3] +
-                                   r1[a + c] * r1[a + 3] + r1[b + c] * r1[b + 3] + w / 2) /
-                                    w;
-              out[3] = (w + 2) >> 2;
-            }
-        }
-    }
-}
-
-static GdkPixbuf *
-new_half (GdkPixbuf *src)
-{
-  return gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (src), 8,
-                         (gdk_pixbuf_get_width (src) + 1) / 2,
-                         (gdk_pixbuf_get_height (src) + 1) / 2);
-}
-
-static GdkPixbuf *
-halve (GdkPixbuf *src)
-{
-  GdkPixbuf *dest = new_half (src);
-
-  if (dest != NULL)
-    halve_rows (src, dest, 0, gdk_pixbuf_get_height (dest));
-  return dest;
-}
-
 /* Halves the rows as the decoder writes them, while they are still in the
  * cache, so that the first finer level is ready when the decode is. A
  * progressive image writes its rows again at every pass, and so are they
@@ -481,26 +421,26 @@ halve (GdkPixbuf *src)
 static void
 on_area_updated (GdkPixbufLoader *loader, int x, int y, int width, int height, gpointer user_data)
 {
-  GdkPixbuf **half = user_data;
+  FlRaster **half = user_data;
   GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-  int src_height = gdk_pixbuf_get_height (pixbuf);
+  g_autoptr (FlRaster) full = fl_raster_new_for_pixbuf (pixbuf);
+  int half_height;
 
   if (*half == NULL)
-    *half = new_half (pixbuf);
-  if (*half != NULL)
-    halve_rows (pixbuf, *half, y / 2,
-                y + height >= src_height ? gdk_pixbuf_get_height (*half) : (y + height) / 2);
+    *half = fl_raster_new_half (full);
+  if (*half == NULL)
+    return;
+  half_height = fl_raster_get_height (*half);
+  fl_raster_halve_rows (full, *half, FL_RASTER_PLANE_Y, y / 2,
+                        y + height >= gdk_pixbuf_get_height (pixbuf) ? half_height
+                                                                     : (y + height) / 2);
 }
 
-/* Also gives the image at half size in @half, when the loader said which
- * rows it wrote. */
-static GdkPixbuf *
-decode_full (LoadData *data, const char *format_name, GdkPixbuf **half, GError **error)
+static GMappedFile *
+map_whole_file (LoadData *data, const char *format_name, GError **error)
 {
   g_autoptr (GMappedFile) mapped = NULL;
-  g_autoptr (GdkPixbufLoader) loader = NULL;
   g_autoptr (GError) local_error = NULL;
-  GdkPixbuf *pixbuf;
 
   mapped = g_mapped_file_new (data->path, FALSE, &local_error);
   if (mapped == NULL)
@@ -516,23 +456,94 @@ decode_full (LoadData *data, const char *format_name, GdkPixbuf **half, GError *
                            _ ("The image file is damaged or incomplete: its data ends early"));
       return NULL;
     }
+  return g_steal_pointer (&mapped);
+}
+
+/* Also gives the image at half size in @half, when the decoder said which
+ * rows it wrote; both turned as the EXIF orientation says. */
+static FlRaster *
+decode_with_pixbuf (GMappedFile *mapped, const char *format_name, FlRaster **half, GError **error)
+{
+  g_autoptr (GdkPixbufLoader) loader = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (FlRaster) unturned_half = NULL;
+  GdkPixbuf *pixbuf;
+
   loader = gdk_pixbuf_loader_new_with_type (format_name, &local_error);
   if (loader != NULL)
-    g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), half);
+    g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), &unturned_half);
   if (loader != NULL &&
       gdk_pixbuf_loader_write (loader, (const guchar *) g_mapped_file_get_contents (mapped),
                                g_mapped_file_get_length (mapped), &local_error) &&
       gdk_pixbuf_loader_close (loader, &local_error) &&
       (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) != NULL)
-    return g_object_ref (pixbuf);
+    {
+      g_autoptr (GdkPixbuf) full = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+
+      if (unturned_half != NULL)
+        {
+          GdkPixbuf *small = fl_raster_get_pixbuf (unturned_half);
+          g_autoptr (GdkPixbuf) turned = NULL;
+
+          gdk_pixbuf_copy_options (pixbuf, small);
+          turned = gdk_pixbuf_apply_embedded_orientation (small);
+          *half = fl_raster_new_for_pixbuf (turned);
+        }
+      return fl_raster_new_for_pixbuf (full);
+    }
 
   if (loader != NULL)
     gdk_pixbuf_loader_close (loader, NULL);
-  g_clear_object (half);
   g_set_error (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_CORRUPT,
                _ ("The image file is damaged or incomplete: %s"),
                local_error != NULL ? local_error->message : _ ("no image in it"));
   return NULL;
+}
+
+/* A JPEG is kept as its Y'CbCr planes when it can be; anything else, and
+ * JPEGs in other colour spaces, become RGB(A) pixbufs. */
+static FlRaster *
+decode_full (LoadData *data, const char *format_name, GCancellable *cancellable, FlRaster **half,
+             GError **error)
+{
+  g_autoptr (GMappedFile) mapped = map_whole_file (data, format_name, error);
+  g_autoptr (FlRaster) raster = NULL;
+  g_autoptr (FlRaster) small = NULL;
+  gboolean planar = FALSE;
+  guint orientation = 1;
+
+  if (mapped == NULL)
+    return NULL;
+  if (g_str_equal (format_name, "jpeg"))
+    raster = fl_image_jpeg_decode_planes ((const guint8 *) g_mapped_file_get_contents (mapped),
+                                          g_mapped_file_get_length (mapped), cancellable, &small,
+                                          &orientation, &planar, error);
+  if (!planar)
+    return decode_with_pixbuf (mapped, format_name, half, error);
+  if (raster == NULL)
+    return NULL;
+  if (orientation != 1)
+    {
+      g_autoptr (FlRaster) turned = fl_raster_orient (raster, orientation);
+
+      g_clear_object (&raster);
+      if (small != NULL)
+        {
+          FlRaster *turned_small = fl_raster_orient (small, orientation);
+
+          g_clear_object (&small);
+          small = turned_small;
+        }
+      if (turned == NULL)
+        {
+          g_set_error_literal (error, FL_IMAGE_LOADER_ERROR, FL_IMAGE_LOADER_ERROR_TOO_LARGE,
+                               _ ("There is not enough memory to open the image"));
+          return NULL;
+        }
+      raster = g_steal_pointer (&turned);
+    }
+  *half = g_steal_pointer (&small);
+  return g_steal_pointer (&raster);
 }
 
 static void
@@ -540,14 +551,27 @@ preview_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
 }
 
+/* Levels from the second on: kept as planes only while they are large;
+ * the small ones become RGB once, being drawn whole and often. */
+static FlRaster *
+next_level (FlRaster *raster, guint number)
+{
+  g_autoptr (FlRaster) next = fl_raster_halve (raster);
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+
+  if (next == NULL || number < RGB_LEVEL || fl_raster_get_pixbuf (next) != NULL)
+    return g_steal_pointer (&next);
+  pixbuf = fl_raster_to_pixbuf (next);
+  return fl_raster_new_for_pixbuf (pixbuf);
+}
+
 static void
 load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   LoadData *data = task_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GdkPixbuf) decoded = NULL;
-  g_autoptr (GdkPixbuf) full = NULL;
-  g_autoptr (GdkPixbuf) half = NULL;
+  g_autoptr (FlRaster) full = NULL;
+  g_autoptr (FlRaster) half = NULL;
   g_autoptr (GPtrArray) levels = NULL;
   const char *format_name = NULL;
   int width, height;
@@ -567,23 +591,14 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       g_task_run_in_thread (preview, preview_thread);
     }
 
-  decoded = decode_full (data, format_name, &half, &error);
-  if (decoded == NULL)
+  full = decode_full (data, format_name, cancellable, &half, &error);
+  if (full == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  full = gdk_pixbuf_apply_embedded_orientation (decoded);
-  if (half != NULL)
-    {
-      g_autoptr (GdkPixbuf) unturned = g_steal_pointer (&half);
-
-      gdk_pixbuf_copy_options (decoded, unturned);
-      half = gdk_pixbuf_apply_embedded_orientation (unturned);
-    }
-  g_clear_object (&decoded);
-  width = gdk_pixbuf_get_width (full);
-  height = gdk_pixbuf_get_height (full);
+  width = fl_raster_get_width (full);
+  height = fl_raster_get_height (full);
   deliver (data, 0, full, width, height);
 
   /* Made all at once, each from the one before, and handed over coarsest
@@ -593,14 +608,14 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   g_ptr_array_add (levels, g_object_ref (full));
   if (half != NULL && MAX (width, height) > COARSEST_SIDE)
     g_ptr_array_add (levels, g_steal_pointer (&half));
-  while (MAX (gdk_pixbuf_get_width (g_ptr_array_index (levels, levels->len - 1)),
-              gdk_pixbuf_get_height (g_ptr_array_index (levels, levels->len - 1))) > COARSEST_SIDE)
+  while (MAX (fl_raster_get_width (g_ptr_array_index (levels, levels->len - 1)),
+              fl_raster_get_height (g_ptr_array_index (levels, levels->len - 1))) > COARSEST_SIDE)
     {
-      GdkPixbuf *next;
+      FlRaster *next;
 
       if (g_task_return_error_if_cancelled (task))
         return;
-      next = halve (g_ptr_array_index (levels, levels->len - 1));
+      next = next_level (g_ptr_array_index (levels, levels->len - 1), levels->len);
       if (next == NULL)
         break;
       g_ptr_array_add (levels, next);
@@ -617,11 +632,11 @@ fl_image_loader_class_init (FlImageLoaderClass *klass)
    * before any "level-ready". */
   signals[SIZE_KNOWN] = g_signal_new ("size-known", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                       NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
-  /* (guint level, GdkPixbuf *pixbuf, int image_width, int image_height):
+  /* (guint level, FlRaster *raster, int image_width, int image_height):
    * the image size is that of level 0, after EXIF orientation. */
   signals[LEVEL_READY] =
     g_signal_new ("level-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 4, G_TYPE_UINT, GDK_TYPE_PIXBUF, G_TYPE_INT, G_TYPE_INT);
+                  G_TYPE_NONE, 4, G_TYPE_UINT, FL_TYPE_RASTER, G_TYPE_INT, G_TYPE_INT);
 }
 
 static void

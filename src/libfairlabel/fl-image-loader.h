@@ -4,6 +4,8 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 
+#include "fl-raster.h"
+
 G_BEGIN_DECLS
 
 #define FL_IMAGE_LOADER_ERROR (fl_image_loader_error_quark ())

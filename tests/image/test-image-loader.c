@@ -22,12 +22,13 @@ typedef struct
 } LoadResult;
 
 static void
-on_level_ready (FlImageLoader *loader, guint level, GdkPixbuf *pixbuf, int width, int height,
+on_level_ready (FlImageLoader *loader, guint level, FlRaster *raster, int width, int height,
                 LoadResult *result)
 {
   g_assert_cmpuint (result->levels->len, <, G_N_ELEMENTS (result->level_numbers));
   result->level_numbers[result->levels->len] = level;
-  g_ptr_array_add (result->levels, g_object_ref (pixbuf));
+  /* Pixels are checked as RGB, whatever the raster keeps. */
+  g_ptr_array_add (result->levels, fl_raster_to_pixbuf (raster));
   result->width = width;
   result->height = height;
 }
@@ -79,7 +80,7 @@ test_large_jpeg_gives_preview_and_pyramid (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("fl-image-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "big.jpg", NULL);
-  g_autoptr (GdkPixbuf) source = fl_test_make_pattern (3000, 2000, FALSE);
+  g_autoptr (GdkPixbuf) source = fl_test_make_street (3000, 2000);
   LoadResult result;
   GdkPixbuf *level;
 
@@ -96,6 +97,16 @@ test_large_jpeg_gives_preview_and_pyramid (void)
   /* 3000 -> 1500 -> 750: two coarser levels, and the 1/8 preview. */
   g_assert_nonnull (find_level (&result, 1));
   g_assert_cmpint (gdk_pixbuf_get_width (find_level (&result, 1)), ==, 1500);
+  /* Each level is the one before at half the size. */
+  for (guint n = 1; n <= 2; n++)
+    {
+      GdkPixbuf *finer = find_level (&result, n - 1);
+      GdkPixbuf *coarser = find_level (&result, n);
+      g_autoptr (GdkPixbuf) scaled = gdk_pixbuf_scale_simple (
+        finer, gdk_pixbuf_get_width (coarser), gdk_pixbuf_get_height (coarser), GDK_INTERP_TILES);
+
+      g_assert_cmpfloat (fl_test_mean_difference (coarser, scaled), <, 3.0);
+    }
   g_assert_nonnull (find_level (&result, 2));
   g_assert_cmpint (gdk_pixbuf_get_width (find_level (&result, 2)), ==, 750);
   level = find_level (&result, 3);
@@ -151,6 +162,60 @@ test_exif_orientation_applied (void)
   check_rotated (large, 3200, 1600);
   g_unlink (small);
   g_unlink (large);
+  g_rmdir (dir);
+}
+
+/* Y'CbCr JPEGs of every usual subsampling and every EXIF orientation, grey
+ * ones (kept as their planes) and CMYK ones (left to gdk-pixbuf) come out
+ * as gdk-pixbuf decodes and turns them, give or take the rounding of the
+ * colour conversion and of the chroma upsampling. */
+static void
+test_jpeg_kinds_match_reference_decode (void)
+{
+  static const struct
+  {
+    const char *kind;
+    int h_samp, v_samp;
+  } kinds[] = {
+    { "ycbcr", 2, 2 }, { "ycbcr", 2, 1 }, { "ycbcr", 1, 1 },
+    { "ycbcr", 1, 2 }, { "gray", 1, 1 },  { "cmyk", 1, 1 },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("fl-image-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "photo.jpg", NULL);
+  /* Odd sides, so that the last chroma sample covers a single pixel, and
+   * even ones, so that the planes are turned as they are. */
+  static const int sizes[][2] = { { 203, 131 }, { 208, 144 } };
+
+  for (guint size = 0; size < G_N_ELEMENTS (sizes); size++)
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      for (guint orientation = 1; orientation <= 8; orientation++)
+        {
+          int width = sizes[size][0], height = sizes[size][1];
+          g_autoptr (GdkPixbuf) source = fl_test_make_street (width, height);
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GdkPixbuf) stored = NULL;
+          g_autoptr (GdkPixbuf) expected = NULL;
+          LoadResult result;
+          double difference;
+
+          fl_test_write_jpeg (path, source, kinds[k].kind, kinds[k].h_samp, kinds[k].v_samp,
+                              orientation);
+          stored = gdk_pixbuf_new_from_file (path, &error);
+          g_assert_no_error (error);
+          expected = gdk_pixbuf_apply_embedded_orientation (stored);
+          load (path, &result);
+          g_assert_no_error (result.error);
+          g_assert_true (result.ok);
+          g_assert_cmpint (result.width, ==, gdk_pixbuf_get_width (expected));
+          g_assert_cmpint (result.height, ==, gdk_pixbuf_get_height (expected));
+          g_assert_cmpint (result.width, ==, orientation >= 5 ? height : width);
+          difference = fl_test_mean_difference (find_level (&result, 0), expected);
+          g_test_message ("%d x %d %s %dx%d, orientation %u: mean difference %.2f", width, height,
+                          kinds[k].kind, kinds[k].h_samp, kinds[k].v_samp, orientation, difference);
+          g_assert_cmpfloat (difference, <, 2.0);
+          load_result_clear (&result);
+        }
+  g_unlink (path);
   g_rmdir (dir);
 }
 
@@ -286,6 +351,8 @@ main (int argc, char *argv[])
                    test_large_jpeg_gives_preview_and_pyramid);
   g_test_add_func ("/image/loader/exif-orientation-applied", test_exif_orientation_applied);
   g_test_add_func ("/image/loader/png-jpeg-tiff-webp-open", test_formats_open);
+  g_test_add_func ("/image/loader/jpeg-kinds-match-reference-decode",
+                   test_jpeg_kinds_match_reference_decode);
   g_test_add_func ("/image/loader/truncated-and-corrupt-refused",
                    test_truncated_and_corrupt_refused);
   g_test_add_func ("/image/loader/decompression-bomb-refused-before-decoding",

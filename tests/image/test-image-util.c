@@ -5,7 +5,10 @@
 
 #include <cairo.h>
 #include <gio/gio.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <jpeglib.h>
 
 #include "test-image-util.h"
 
@@ -227,4 +230,96 @@ fl_test_write_png_bomb (const char *path, guint32 width, guint32 height)
   put_chunk (out, "IEND", NULL, 0);
   g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
   g_assert_no_error (error);
+}
+
+/* A JPEG written with libjpeg itself, for what gdk-pixbuf does not write:
+ * @kind "ycbcr" with luma sampled @h_samp x @v_samp times the chroma
+ * (2 x 2 is 4:2:0, 1 x 1 is 4:4:4), "gray" or "cmyk" (Adobe's inverted
+ * CMYK, as Photoshop writes it); with an EXIF orientation unless it is 0. */
+void
+fl_test_write_jpeg (const char *path, GdkPixbuf *pixbuf, const char *kind, int h_samp, int v_samp,
+                    guint orientation)
+{
+  struct jpeg_compress_struct info;
+  struct jpeg_error_mgr errors;
+  int width = gdk_pixbuf_get_width (pixbuf);
+  int height = gdk_pixbuf_get_height (pixbuf);
+  int channels = gdk_pixbuf_get_n_channels (pixbuf);
+  gboolean gray = g_str_equal (kind, "gray");
+  gboolean cmyk = g_str_equal (kind, "cmyk");
+  int components = gray ? 1 : cmyk ? 4 : 3;
+  g_autofree guint8 *row = g_malloc ((gsize) width * components);
+  FILE *file = fopen (path, "wb");
+
+  g_assert_nonnull (file);
+  info.err = jpeg_std_error (&errors);
+  jpeg_create_compress (&info);
+  jpeg_stdio_dest (&info, file);
+  info.image_width = width;
+  info.image_height = height;
+  info.input_components = components;
+  info.in_color_space = gray ? JCS_GRAYSCALE : cmyk ? JCS_CMYK : JCS_RGB;
+  jpeg_set_defaults (&info);
+  jpeg_set_quality (&info, 95, TRUE);
+  if (!gray && !cmyk)
+    {
+      info.comp_info[0].h_samp_factor = h_samp;
+      info.comp_info[0].v_samp_factor = v_samp;
+      info.comp_info[1].h_samp_factor = info.comp_info[1].v_samp_factor = 1;
+      info.comp_info[2].h_samp_factor = info.comp_info[2].v_samp_factor = 1;
+    }
+  jpeg_start_compress (&info, TRUE);
+  if (orientation != 0)
+    {
+      const guint8 exif[] = {
+        'E', 'x', 'i', 'f',  0,    0, 'M', 'M', 0, 42, 0, 0, 0,
+        8,   0,   1,   0x01, 0x12, 0, 3,   0,   0, 0,  1, 0, (guint8) orientation,
+        0,   0,   0,   0,    0,    0, /* the value, padded; no next IFD */
+      };
+
+      jpeg_write_marker (&info, JPEG_APP0 + 1, exif, sizeof exif);
+    }
+  while (info.next_scanline < info.image_height)
+    {
+      const guint8 *src = gdk_pixbuf_read_pixels (pixbuf) +
+                          (gsize) info.next_scanline * gdk_pixbuf_get_rowstride (pixbuf);
+
+      for (int x = 0; x < width; x++)
+        {
+          const guint8 *p = src + (gsize) x * channels;
+
+          if (gray)
+            row[x] = (p[0] * 77 + p[1] * 150 + p[2] * 29) >> 8;
+          else
+            for (int c = 0; c < components; c++)
+              row[(gsize) x * components + c] = c < 3 ? p[c] : 255;
+        }
+      jpeg_write_scanlines (&info, &row, 1);
+    }
+  jpeg_finish_compress (&info);
+  jpeg_destroy_compress (&info);
+  g_assert_cmpint (fclose (file), ==, 0);
+}
+
+/* The mean absolute difference of two RGB(A) images of one size, over
+ * every colour channel of every pixel. */
+double
+fl_test_mean_difference (GdkPixbuf *a, GdkPixbuf *b)
+{
+  int width = gdk_pixbuf_get_width (a), height = gdk_pixbuf_get_height (a);
+  guint64 sum = 0;
+
+  g_assert_cmpint (gdk_pixbuf_get_width (b), ==, width);
+  g_assert_cmpint (gdk_pixbuf_get_height (b), ==, height);
+  for (int y = 0; y < height; y++)
+    {
+      const guint8 *pa = gdk_pixbuf_read_pixels (a) + (gsize) y * gdk_pixbuf_get_rowstride (a);
+      const guint8 *pb = gdk_pixbuf_read_pixels (b) + (gsize) y * gdk_pixbuf_get_rowstride (b);
+
+      for (int x = 0; x < width; x++)
+        for (int c = 0; c < 3; c++)
+          sum += ABS (pa[x * gdk_pixbuf_get_n_channels (a) + c] -
+                      pb[x * gdk_pixbuf_get_n_channels (b) + c]);
+    }
+  return (double) sum / ((double) width * height * 3);
 }

@@ -641,6 +641,74 @@ test_labeled_street_screenshot (Fixture *f, gconstpointer data)
   g_unlink (path);
 }
 
+static gboolean
+has_action_name (GtkWidget *widget, gconstpointer name)
+{
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), name) == 0;
+}
+
+/* Whether the toolbar button of @action can be pressed. */
+static gboolean
+button_enabled (Fixture *f, const char *action)
+{
+  GtkWidget *button = fl_test_find_widget (GTK_WIDGET (f->view), has_action_name, action);
+
+  g_assert_nonnull (button);
+  return gtk_widget_is_sensitive (button);
+}
+
+static void
+test_selection_actions_follow_the_selection (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_scene (f, "selection.png", 400, 300);
+  const char *const *first = (const char *const[]){ "s1", NULL };
+  const char *const *none = (const char *const[]){ NULL };
+
+  load (f, path, label_config_json,
+        "{\"kind\":\"image\",\"shapes\":["
+        "{\"id\":\"s1\",\"type\":\"box\",\"label\":\"car\",\"x\":10,\"y\":10,"
+        "\"width\":50,\"height\":40},"
+        "{\"id\":\"s2\",\"type\":\"box\",\"label\":\"car\",\"x\":100,\"y\":100,"
+        "\"width\":50,\"height\":40}]}");
+  spin_until (image_complete, f);
+  g_assert_cmpuint (n_shapes (f), ==, 2);
+
+  /* Nothing selected: nothing to duplicate or delete. */
+  g_assert_false (button_enabled (f, "image.duplicate"));
+  g_assert_false (button_enabled (f, "image.delete"));
+
+  fl_image_canvas_select (f->canvas, first);
+  g_assert_true (button_enabled (f, "image.duplicate"));
+  g_assert_true (button_enabled (f, "image.delete"));
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.duplicate", NULL);
+  g_assert_cmpuint (n_shapes (f), ==, 3);
+
+  /* Escape drops the selection, and with it the actions. */
+  gtk_widget_grab_focus (GTK_WIDGET (f->canvas));
+  key (f, "Escape");
+  g_assert_false (button_enabled (f, "image.duplicate"));
+  g_assert_false (button_enabled (f, "image.delete"));
+  key (f, "ctrl+d");
+  key (f, "Delete");
+  g_assert_cmpuint (n_shapes (f), ==, 3);
+
+  /* Deleting the selected shape leaves nothing selected. */
+  fl_image_canvas_select_all (f->canvas);
+  g_assert_true (button_enabled (f, "image.delete"));
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.delete", NULL);
+  g_assert_cmpuint (n_shapes (f), ==, 0);
+  g_assert_false (button_enabled (f, "image.duplicate"));
+  g_assert_false (button_enabled (f, "image.delete"));
+
+  /* Undo brings the shapes back, not the selection. */
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.undo", NULL);
+  g_assert_cmpuint (n_shapes (f), ==, 3);
+  fl_image_canvas_select (f->canvas, none);
+  g_assert_false (button_enabled (f, "image.delete"));
+  g_unlink (path);
+}
+
 static void
 image_under (Fixture *f, const char *wx, const char *wy, double *x, double *y)
 {
@@ -739,5 +807,7 @@ main (int argc, char *argv[])
               test_zoom_and_pan, fixture_tear_down);
   g_test_add ("/image/view/label-search-copy-previous-paste-hide", Fixture, NULL, fixture_set_up,
               test_copy_previous_and_paste, fixture_tear_down);
+  g_test_add ("/image/view/selection-actions-disabled-without-selection", Fixture, NULL,
+              fixture_set_up, test_selection_actions_follow_the_selection, fixture_tear_down);
   return g_test_run ();
 }

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fl-raster.h"
+
+G_BEGIN_DECLS
+
+FlRaster *fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancellable *cancellable,
+                                       FlRaster **half, guint *orientation, gboolean *planar,
+                                       GError **error);
+guint fl_image_jpeg_read_orientation (const guint8 *data, gsize length);
+
+G_END_DECLS

@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FlRaster"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fl-raster.h"
+
+/* Pixels held either as an RGB(A) GdkPixbuf or as the Y'CbCr planes a JPEG
+ * decodes to, chroma at a lower resolution. A 40 MP photo as 4:2:0 planes
+ * takes 60 MB instead of 120 MB of RGB, and decoding to planes skips the
+ * decoder's colour conversion and upsampling; only the regions that are
+ * shown are ever converted to RGB. */
+
+struct _FlRaster
+{
+  GObject parent_instance;
+
+  int width;
+  int height;
+  GdkPixbuf *pixbuf;
+
+  gboolean gray;
+  guint shift_x;
+  guint shift_y;
+  guint8 *planes[3];
+  int plane_width[3];
+  int plane_height[3];
+  int stride[3];
+};
+
+G_DEFINE_FINAL_TYPE (FlRaster, fl_raster, G_TYPE_OBJECT)
+
+static void
+fl_raster_finalize (GObject *object)
+{
+  FlRaster *self = FL_RASTER (object);
+
+  g_clear_object (&self->pixbuf);
+  for (guint p = 0; p < G_N_ELEMENTS (self->planes); p++)
+    g_free (self->planes[p]);
+  G_OBJECT_CLASS (fl_raster_parent_class)->finalize (object);
+}
+
+static void
+fl_raster_class_init (FlRasterClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fl_raster_finalize;
+}
+
+static void
+fl_raster_init (FlRaster *self)
+{
+}
+
+FlRaster *
+fl_raster_new_for_pixbuf (GdkPixbuf *pixbuf)
+{
+  FlRaster *self;
+
+  g_return_val_if_fail (GDK_IS_PIXBUF (pixbuf), NULL);
+  g_return_val_if_fail (gdk_pixbuf_get_bits_per_sample (pixbuf) == 8, NULL);
+
+  self = g_object_new (FL_TYPE_RASTER, NULL);
+  self->pixbuf = g_object_ref (pixbuf);
+  self->width = gdk_pixbuf_get_width (pixbuf);
+  self->height = gdk_pixbuf_get_height (pixbuf);
+  return self;
+}
+
+static guint
+n_planes (FlRaster *self)
+{
+  return self->pixbuf != NULL ? 0 : self->gray ? 1 : 3;
+}
+
+/* Rows are padded to a multiple of 32 samples: a JPEG decoder writes whole
+ * 8 x 8 blocks. Returns NULL when the memory is not there. */
+FlRaster *
+fl_raster_new_ycbcr (int width, int height, guint chroma_shift_x, guint chroma_shift_y,
+                     gboolean gray)
+{
+  g_autoptr (FlRaster) self = NULL;
+
+  g_return_val_if_fail (width > 0 && height > 0, NULL);
+  g_return_val_if_fail (chroma_shift_x <= 2 && chroma_shift_y <= 2, NULL);
+
+  self = g_object_new (FL_TYPE_RASTER, NULL);
+  self->width = width;
+  self->height = height;
+  self->gray = gray;
+  self->shift_x = gray ? 0 : chroma_shift_x;
+  self->shift_y = gray ? 0 : chroma_shift_y;
+  for (guint p = 0; p < n_planes (self); p++)
+    {
+      guint sx = p == 0 ? 0 : self->shift_x, sy = p == 0 ? 0 : self->shift_y;
+
+      self->plane_width[p] = (width + (1 << sx) - 1) >> sx;
+      self->plane_height[p] = (height + (1 << sy) - 1) >> sy;
+      self->stride[p] = (self->plane_width[p] + 31) & ~31;
+      self->planes[p] = g_try_malloc ((gsize) self->stride[p] * self->plane_height[p]);
+      if (self->planes[p] == NULL)
+        return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+int
+fl_raster_get_width (FlRaster *self)
+{
+  g_return_val_if_fail (FL_IS_RASTER (self), 0);
+  return self->width;
+}
+
+int
+fl_raster_get_height (FlRaster *self)
+{
+  g_return_val_if_fail (FL_IS_RASTER (self), 0);
+  return self->height;
+}
+
+gboolean
+fl_raster_get_has_alpha (FlRaster *self)
+{
+  g_return_val_if_fail (FL_IS_RASTER (self), FALSE);
+  return self->pixbuf != NULL && gdk_pixbuf_get_has_alpha (self->pixbuf);
+}
+
+gboolean
+fl_raster_is_gray (FlRaster *self)
+{
+  g_return_val_if_fail (FL_IS_RASTER (self), FALSE);
+  return self->pixbuf == NULL && self->gray;
+}
+
+gsize
+fl_raster_get_byte_size (FlRaster *self)
+{
+  gsize size = 0;
+
+  g_return_val_if_fail (FL_IS_RASTER (self), 0);
+  if (self->pixbuf != NULL)
+    return gdk_pixbuf_get_byte_length (self->pixbuf);
+  for (guint p = 0; p < n_planes (self); p++)
+    size += (gsize) self->stride[p] * self->plane_height[p];
+  return size;
+}
+
+/* (nullable): the pixels of an RGB(A) raster. */
+GdkPixbuf *
+fl_raster_get_pixbuf (FlRaster *self)
+{
+  g_return_val_if_fail (FL_IS_RASTER (self), NULL);
+  return self->pixbuf;
+}
+
+/* (nullable): a plane of a Y'CbCr raster, for the decoder to fill. */
+guint8 *
+fl_raster_get_plane (FlRaster *self, FlRasterPlane plane, int *width, int *height, int *stride)
+{
+  g_return_val_if_fail (FL_IS_RASTER (self), NULL);
+
+  if ((guint) plane >= n_planes (self))
+    return NULL;
+  if (width != NULL)
+    *width = self->plane_width[plane];
+  if (height != NULL)
+    *height = self->plane_height[plane];
+  if (stride != NULL)
+    *stride = self->stride[plane];
+  return self->planes[plane];
+}
+
+/* JFIF's full-range BT.601, in 16-bit fixed point, as libjpeg does. */
+typedef struct
+{
+  int cr_r[256];
+  int cb_b[256];
+  int cr_g[256];
+  int cb_g[256];
+} ColorTables;
+
+static const ColorTables *
+color_tables (void)
+{
+  static ColorTables tables;
+  static gsize ready;
+
+  if (g_once_init_enter (&ready))
+    {
+      for (int i = 0; i < 256; i++)
+        {
+          int c = i - 128;
+
+          tables.cr_r[i] = (int) (1.40200 * 65536 * c + 32768) >> 16;
+          tables.cb_b[i] = (int) (1.77200 * 65536 * c + 32768) >> 16;
+          tables.cr_g[i] = (int) (-0.71414 * 65536 * c);
+          tables.cb_g[i] = (int) (-0.34414 * 65536 * c + 32768);
+        }
+      g_once_init_leave (&ready, 1);
+    }
+  return &tables;
+}
+
+static inline guint8
+clamp_byte (int v)
+{
+  return (guint8) (v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+static void
+convert_row (FlRaster *self, const ColorTables *t, int x, int y, int width, guint8 *out)
+{
+  const guint8 *luma = self->planes[0] + (gsize) y * self->stride[0] + x;
+  const guint8 *cb, *cr;
+  guint sx = self->shift_x;
+
+  if (self->gray)
+    {
+      for (int i = 0; i < width; i++, out += 3)
+        out[0] = out[1] = out[2] = luma[i];
+      return;
+    }
+  cb = self->planes[1] + (gsize) (y >> self->shift_y) * self->stride[1];
+  cr = self->planes[2] + (gsize) (y >> self->shift_y) * self->stride[2];
+  for (int i = 0; i < width; i++, out += 3)
+    {
+      int c = (x + i) >> sx;
+      int l = luma[i];
+
+      out[0] = clamp_byte (l + t->cr_r[cr[c]]);
+      out[1] = clamp_byte (l + ((t->cb_g[cb[c]] + t->cr_g[cr[c]]) >> 16));
+      out[2] = clamp_byte (l + t->cb_b[cb[c]]);
+    }
+}
+
+/* The RGB(A) pixels of a region, @stride bytes a row: the pixbuf's own
+ * memory for an RGB raster, a conversion of the planes otherwise. */
+GBytes *
+fl_raster_read (FlRaster *self, int x, int y, int width, int height, gsize *stride)
+{
+  const ColorTables *tables;
+  gsize row_bytes;
+  guint8 *pixels;
+
+  g_return_val_if_fail (FL_IS_RASTER (self), NULL);
+  g_return_val_if_fail (x >= 0 && y >= 0 && width > 0 && height > 0, NULL);
+  g_return_val_if_fail (x + width <= self->width && y + height <= self->height, NULL);
+  g_return_val_if_fail (stride != NULL, NULL);
+
+  if (self->pixbuf != NULL)
+    {
+      int pixbuf_stride = gdk_pixbuf_get_rowstride (self->pixbuf);
+      int channels = gdk_pixbuf_get_n_channels (self->pixbuf);
+      const guint8 *base = gdk_pixbuf_read_pixels (self->pixbuf);
+
+      *stride = pixbuf_stride;
+      return g_bytes_new_with_free_func (base + (gsize) y * pixbuf_stride + (gsize) x * channels,
+                                         (gsize) (height - 1) * pixbuf_stride +
+                                           (gsize) width * channels,
+                                         g_object_unref, g_object_ref (self->pixbuf));
+    }
+
+  tables = color_tables ();
+  row_bytes = ((gsize) width * 3 + 3) & ~(gsize) 3;
+  pixels = g_malloc (row_bytes * height);
+  for (int row = 0; row < height; row++)
+    convert_row (self, tables, x, y + row, width, pixels + row_bytes * row);
+  *stride = row_bytes;
+  return g_bytes_new_take (pixels, row_bytes * height);
+}
+
+/* The whole raster as a pixbuf: the same one for an RGB raster. */
+GdkPixbuf *
+fl_raster_to_pixbuf (FlRaster *self)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  gsize stride;
+
+  g_return_val_if_fail (FL_IS_RASTER (self), NULL);
+
+  if (self->pixbuf != NULL)
+    return g_object_ref (self->pixbuf);
+  bytes = fl_raster_read (self, 0, 0, self->width, self->height, &stride);
+  return gdk_pixbuf_new_from_bytes (bytes, GDK_COLORSPACE_RGB, FALSE, 8, self->width, self->height,
+                                    (int) stride);
+}
+
+/* A raster of the same kind at half the size (rounded up), not yet filled;
+ * NULL when the memory is not there. */
+FlRaster *
+fl_raster_new_half (FlRaster *self)
+{
+  int width, height;
+
+  g_return_val_if_fail (FL_IS_RASTER (self), NULL);
+
+  width = (self->width + 1) / 2;
+  height = (self->height + 1) / 2;
+  if (self->pixbuf != NULL)
+    {
+      g_autoptr (GdkPixbuf) half = gdk_pixbuf_new (
+        GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (self->pixbuf), 8, width, height);
+
+      return half != NULL ? fl_raster_new_for_pixbuf (half) : NULL;
+    }
+  return fl_raster_new_ycbcr (width, height, self->shift_x, self->shift_y, self->gray);
+}
+
+/* Rows [@first, @end) of @dest, @src at half the size: each pixel the mean
+ * of the 2 x 2 block it covers (an odd last row or column counts twice),
+ * weighted by alpha as gdk-pixbuf does not premultiply. */
+static void
+halve_pixbuf_rows (GdkPixbuf *src, GdkPixbuf *dest, int first, int end)
+{
+  int src_width = gdk_pixbuf_get_width (src);
+  int src_height = gdk_pixbuf_get_height (src);
+  int src_stride = gdk_pixbuf_get_rowstride (src);
+  int channels = gdk_pixbuf_get_n_channels (src);
+  gboolean alpha = gdk_pixbuf_get_has_alpha (src);
+  int width = gdk_pixbuf_get_width (dest);
+  const guint8 *src_pixels = gdk_pixbuf_read_pixels (src);
+
+  for (int y = first; y < end; y++)
+    {
+      const guint8 *r0 = src_pixels + (gsize) (2 * y) * src_stride;
+      const guint8 *r1 = src_pixels + (gsize) MIN (2 * y + 1, src_height - 1) * src_stride;
+      guint8 *out = gdk_pixbuf_get_pixels (dest) + (gsize) y * gdk_pixbuf_get_rowstride (dest);
+
+      for (int x = 0; x < width; x++, out += channels)
+        {
+          int a = 2 * x * channels;
+          int b = MIN (2 * x + 1, src_width - 1) * channels;
+
+          if (!alpha)
+            {
+              out[0] = (r0[a] + r0[b] + r1[a] + r1[b] + 2) >> 2;
+              out[1] = (r0[a + 1] + r0[b + 1] + r1[a + 1] + r1[b + 1] + 2) >> 2;
+              out[2] = (r0[a + 2] + r0[b + 2] + r1[a + 2] + r1[b + 2] + 2) >> 2;
+            }
+          else
+            {
+              guint w = r0[a + 3] + r0[b + 3] + r1[a + 3] + r1[b + 3];
+
+              for (int c = 0; c < 3; c++)
+                out[c] = w == 0 ? 0
+                                : (r0[a + c] * r0[a + 3] + r0[b + c] * r0[b + 3] +
+                                   r1[a + c] * r1[a + 3] + r1[b + c] * r1[b + 3] + w / 2) /
+                                    w;
+              out[3] = (w + 2) >> 2;
+            }
+        }
+    }
+}
+
+static void
+halve_plane_rows (const guint8 *src, int src_width, int src_height, int src_stride, guint8 *dest,
+                  int width, int dest_stride, int first, int end)
+{
+  int pairs = src_width / 2;
+
+  for (int y = first; y < end; y++)
+    {
+      const guint8 *r0 = src + (gsize) (2 * y) * src_stride;
+      const guint8 *r1 = src + (gsize) MIN (2 * y + 1, src_height - 1) * src_stride;
+      guint8 *out = dest + (gsize) y * dest_stride;
+      int x;
+
+      for (x = 0; x < MIN (pairs, width); x++)
+        out[x] = (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1] + 2) >> 2;
+      for (; x < width; x++)
+        {
+          int a = MIN (2 * x, src_width - 1);
+
+          out[x] = (r0[a] + r1[a] + 1) >> 1;
+        }
+    }
+}
+
+/* Fills rows [@first, @end) of one plane of @half (made by
+ * fl_raster_new_half ()) from @self; an RGB raster has one plane, Y. The
+ * rows of each plane can be made as soon as the rows they cover are. */
+void
+fl_raster_halve_rows (FlRaster *self, FlRaster *half, FlRasterPlane plane, int first, int end)
+{
+  g_return_if_fail (FL_IS_RASTER (self));
+  g_return_if_fail (FL_IS_RASTER (half));
+
+  if (self->pixbuf != NULL)
+    {
+      g_return_if_fail (plane == FL_RASTER_PLANE_Y && half->pixbuf != NULL);
+      end = MIN (end, half->height);
+      halve_pixbuf_rows (self->pixbuf, half->pixbuf, first, end);
+      return;
+    }
+  g_return_if_fail ((guint) plane < n_planes (self) && (guint) plane < n_planes (half));
+  end = MIN (end, half->plane_height[plane]);
+  if (first >= end)
+    return;
+  halve_plane_rows (self->planes[plane], self->plane_width[plane], self->plane_height[plane],
+                    self->stride[plane], half->planes[plane], half->plane_width[plane],
+                    half->stride[plane], first, end);
+}
+
+FlRaster *
+fl_raster_halve (FlRaster *self)
+{
+  FlRaster *half;
+
+  g_return_val_if_fail (FL_IS_RASTER (self), NULL);
+
+  half = fl_raster_new_half (self);
+  if (half == NULL)
+    return NULL;
+  if (self->pixbuf != NULL)
+    fl_raster_halve_rows (self, half, FL_RASTER_PLANE_Y, 0, half->height);
+  for (guint p = 0; p < n_planes (self); p++)
+    fl_raster_halve_rows (self, half, p, 0, half->plane_height[p]);
+  return half;
+}
+
+/* Where pixel (x, y) of the turned plane comes from, for EXIF orientation
+ * @orientation of a @width x @height plane. */
+static inline void
+oriented_source (guint orientation, int width, int height, int x, int y, int *sx, int *sy)
+{
+  switch (orientation)
+    {
+      case 2:
+        *sx = width - 1 - x, *sy = y;
+        break;
+      case 3:
+        *sx = width - 1 - x, *sy = height - 1 - y;
+        break;
+      case 4:
+        *sx = x, *sy = height - 1 - y;
+        break;
+      case 5:
+        *sx = y, *sy = x;
+        break;
+      case 6:
+        *sx = y, *sy = height - 1 - x;
+        break;
+      case 7:
+        *sx = width - 1 - y, *sy = height - 1 - x;
+        break;
+      case 8:
+        *sx = width - 1 - y, *sy = x;
+        break;
+      default:
+        *sx = x, *sy = y;
+        break;
+    }
+}
+
+#define ORIENT_BLOCK 64
+
+/* In blocks, so that a quarter turn reads and writes within the cache. */
+static void
+orient_plane (const guint8 *src, int width, int height, int src_stride, guint8 *dest,
+              int dest_stride, guint orientation)
+{
+  gboolean turned = orientation >= 5;
+  int dest_width = turned ? height : width;
+  int dest_height = turned ? width : height;
+
+  for (int by = 0; by < dest_height; by += ORIENT_BLOCK)
+    for (int bx = 0; bx < dest_width; bx += ORIENT_BLOCK)
+      for (int y = by; y < MIN (by + ORIENT_BLOCK, dest_height); y++)
+        {
+          guint8 *out = dest + (gsize) y * dest_stride;
+
+          for (int x = bx; x < MIN (bx + ORIENT_BLOCK, dest_width); x++)
+            {
+              int sx, sy;
+
+              oriented_source (orientation, width, height, x, y, &sx, &sy);
+              out[x] = src[(gsize) sy * src_stride + sx];
+            }
+        }
+}
+
+/* @self as EXIF orientation @orientation (1 to 8) says it is to be shown;
+ * NULL when the memory is not there. */
+FlRaster *
+fl_raster_orient (FlRaster *self, guint orientation)
+{
+  g_autoptr (FlRaster) oriented = NULL;
+  gboolean turned = orientation >= 5 && orientation <= 8;
+  gboolean flips_x = orientation == 2 || orientation == 3 || orientation == 7 || orientation == 8;
+  gboolean flips_y = orientation == 3 || orientation == 4 || orientation == 6 || orientation == 7;
+
+  g_return_val_if_fail (FL_IS_RASTER (self), NULL);
+
+  if (orientation < 2 || orientation > 8)
+    return g_object_ref (self);
+  if (self->pixbuf != NULL)
+    {
+      static const struct
+      {
+        GdkPixbufRotation rotation;
+        gboolean flip;
+      } steps[] = {
+        [2] = { GDK_PIXBUF_ROTATE_NONE, TRUE },
+        [3] = { GDK_PIXBUF_ROTATE_UPSIDEDOWN, FALSE },
+        [4] = { GDK_PIXBUF_ROTATE_UPSIDEDOWN, TRUE },
+        [5] = { GDK_PIXBUF_ROTATE_CLOCKWISE, TRUE },
+        [6] = { GDK_PIXBUF_ROTATE_CLOCKWISE, FALSE },
+        [7] = { GDK_PIXBUF_ROTATE_COUNTERCLOCKWISE, TRUE },
+        [8] = { GDK_PIXBUF_ROTATE_COUNTERCLOCKWISE, FALSE },
+      };
+      g_autoptr (GdkPixbuf) rotated =
+        gdk_pixbuf_rotate_simple (self->pixbuf, steps[orientation].rotation);
+      g_autoptr (GdkPixbuf) flipped = NULL;
+
+      if (rotated == NULL)
+        return NULL;
+      if (!steps[orientation].flip)
+        return fl_raster_new_for_pixbuf (rotated);
+      flipped = gdk_pixbuf_flip (rotated, TRUE);
+      return flipped != NULL ? fl_raster_new_for_pixbuf (flipped) : NULL;
+    }
+
+  /* A plane flipped along a side that is not a whole number of chroma
+   * samples would move the chroma by a pixel: such a raster turns as RGB. */
+  if ((flips_x && self->width % (1 << self->shift_x) != 0) ||
+      (flips_y && self->height % (1 << self->shift_y) != 0))
+    {
+      g_autoptr (GdkPixbuf) pixbuf = fl_raster_to_pixbuf (self);
+      g_autoptr (FlRaster) rgb = fl_raster_new_for_pixbuf (pixbuf);
+
+      return fl_raster_orient (rgb, orientation);
+    }
+  oriented = fl_raster_new_ycbcr (
+    turned ? self->height : self->width, turned ? self->width : self->height,
+    turned ? self->shift_y : self->shift_x, turned ? self->shift_x : self->shift_y, self->gray);
+  if (oriented == NULL)
+    return NULL;
+  for (guint p = 0; p < n_planes (self); p++)
+    orient_plane (self->planes[p], self->plane_width[p], self->plane_height[p], self->stride[p],
+                  oriented->planes[p], oriented->stride[p], orientation);
+  return g_steal_pointer (&oriented);
+}
