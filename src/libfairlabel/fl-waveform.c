@@ -96,6 +96,7 @@ typedef struct
   GstElement *convert;
   gboolean audio_linked;
   gboolean saw_other_stream;
+  gboolean reserved;
   char *missing_plugin;
 
   /* Streaming thread state. */
@@ -104,10 +105,12 @@ typedef struct
   float cur_fmin;
   float cur_fmax;
   guint64 n_samples;
-  gint64 cur_bin;
+  guint64 cur_bin;
+  guint64 bin_end; /* index of the first sample after the current bin */
   gint16 cur_min;
   gint16 cur_max;
   gboolean have_cur;
+  guint64 next_clock_check;
   gint64 first_progress_us;
   gint64 last_progress_us;
   GArray *scratch;
@@ -211,23 +214,53 @@ build_levels (FlWaveform *self, gboolean final)
     {
       GArray *fine = self->levels[k - 1];
       GArray *coarse = self->levels[k];
+      guint first = coarse->len;
+      guint target = final ? (fine->len + 3) / 4 : fine->len / 4;
+      const Peak *f;
+      Peak *c;
 
-      while (coarse->len * 4 < fine->len && (final || coarse->len * 4 + 4 <= fine->len))
+      if (target <= first)
+        continue;
+      g_array_set_size (coarse, target);
+      f = (const Peak *) fine->data;
+      c = (Peak *) coarse->data;
+      for (guint i = first; i < target; i++)
         {
-          guint first = coarse->len * 4;
-          guint last = MIN (first + 4, fine->len);
-          Peak p = g_array_index (fine, Peak, first);
+          guint last = MIN (i * 4 + 4, fine->len);
+          Peak p = f[i * 4];
 
-          for (guint i = first + 1; i < last; i++)
+          for (guint j = i * 4 + 1; j < last; j++)
             {
-              const Peak *q = &g_array_index (fine, Peak, i);
-
-              p.min = MIN (p.min, q->min);
-              p.max = MAX (p.max, q->max);
+              p.min = MIN (p.min, f[j].min);
+              p.max = MAX (p.max, f[j].max);
             }
-          g_array_append_val (coarse, p);
+          c[i] = p;
         }
     }
+}
+
+/* Makes room for the bins of the whole file at once, so that appending them as decoding goes
+ * does not move them again and again. */
+static void
+reserve_levels (FlWaveform *self, gint64 duration_ms)
+{
+  /* A damaged header may claim any length; ten hours of bins take 29 MB of address space. */
+  guint64 n =
+    (guint64) CLAMP (duration_ms, 0, 10 * 3600 * 1000) * FL_WAVEFORM_BINS_PER_SECOND / 1000 + 1;
+
+  g_mutex_lock (&self->lock);
+  for (guint k = 0; k < FL_WAVEFORM_N_LEVELS; k++, n = n / 4 + 1)
+    {
+      GArray *room;
+
+      if (n <= self->levels[k]->len)
+        continue;
+      room = g_array_sized_new (FALSE, FALSE, sizeof (Peak), (guint) n);
+      g_array_append_vals (room, self->levels[k]->data, self->levels[k]->len);
+      g_array_unref (self->levels[k]);
+      self->levels[k] = room;
+    }
+  g_mutex_unlock (&self->lock);
 }
 
 static void
@@ -240,8 +273,16 @@ reset_levels (FlWaveform *self)
   g_mutex_unlock (&self->lock);
 }
 
-/* The minimum and maximum of a run of samples, folded into *lo and *hi. This loop is most of
- * the waveform's own cost, so it uses vector instructions where the compiler has them. */
+/* The first sample of @bin; bins need not hold a whole number of samples. */
+static inline guint64
+bin_start (guint64 bin, int rate)
+{
+  return (bin * rate + FL_WAVEFORM_BINS_PER_SECOND - 1) / FL_WAVEFORM_BINS_PER_SECOND;
+}
+
+/* The minimum and maximum of a run of samples, folded into *lo and *hi. This is most of the
+ * waveform's own work and runs once a bin, for bins as short as 40 samples, so the vector
+ * lanes are also folded with vector instructions rather than through memory. */
 static inline void
 minmax_s16 (const gint16 *s, gsize n, gint16 *lo, gint16 *hi)
 {
@@ -249,26 +290,28 @@ minmax_s16 (const gint16 *s, gsize n, gint16 *lo, gint16 *hi)
   gsize j = 0;
 
 #if defined(__SSE2__)
-  if (n >= 16)
+  if (n >= 8)
     {
-      __m128i vl = _mm_set1_epi16 (l);
-      __m128i vh = _mm_set1_epi16 (h);
-      gint16 ls[8], hs[8];
+      __m128i vl = _mm_loadu_si128 ((const __m128i *) s);
+      __m128i vh = vl;
+      __m128i m;
 
-      for (; j + 8 <= n; j += 8)
+      for (j = 8; j + 8 <= n; j += 8)
         {
           __m128i v = _mm_loadu_si128 ((const __m128i *) (s + j));
 
           vl = _mm_min_epi16 (vl, v);
           vh = _mm_max_epi16 (vh, v);
         }
-      _mm_storeu_si128 ((__m128i *) ls, vl);
-      _mm_storeu_si128 ((__m128i *) hs, vh);
-      for (int k = 0; k < 8; k++)
-        {
-          l = MIN (l, ls[k]);
-          h = MAX (h, hs[k]);
-        }
+      /* max (x) is ~min (~x), so one folding of minima gives both: lanes 0-3 carry the
+       * minima, lanes 4-7 the complemented maxima. */
+      vh = _mm_xor_si128 (vh, _mm_set1_epi32 (-1));
+      m = _mm_min_epi16 (_mm_unpacklo_epi64 (vl, vh), _mm_unpackhi_epi64 (vl, vh));
+      m = _mm_min_epi16 (m, _mm_shuffle_epi32 (m, _MM_SHUFFLE (2, 3, 0, 1)));
+      m = _mm_min_epi16 (m, _mm_shufflehi_epi16 (_mm_shufflelo_epi16 (m, _MM_SHUFFLE (2, 3, 0, 1)),
+                                                 _MM_SHUFFLE (2, 3, 0, 1)));
+      l = MIN (l, (gint16) _mm_extract_epi16 (m, 0));
+      h = MAX (h, (gint16) ~_mm_extract_epi16 (m, 4));
     }
 #endif
   for (; j < n; j++)
@@ -287,26 +330,25 @@ minmax_f32 (const float *s, gsize n, float *lo, float *hi)
   gsize j = 0;
 
 #if defined(__SSE2__)
-  if (n >= 8)
+  if (n >= 4)
     {
-      __m128 vl = _mm_set1_ps (l);
-      __m128 vh = _mm_set1_ps (h);
-      float ls[4], hs[4];
+      __m128 vl = _mm_loadu_ps (s);
+      __m128 vh = vl;
+      __m128 m;
 
-      for (; j + 4 <= n; j += 4)
+      for (j = 4; j + 4 <= n; j += 4)
         {
           __m128 v = _mm_loadu_ps (s + j);
 
           vl = _mm_min_ps (vl, v);
           vh = _mm_max_ps (vh, v);
         }
-      _mm_storeu_ps (ls, vl);
-      _mm_storeu_ps (hs, vh);
-      for (int k = 0; k < 4; k++)
-        {
-          l = MIN (l, ls[k]);
-          h = MAX (h, hs[k]);
-        }
+      /* As above with max (x) = -min (-x): lanes 0-1 minima, lanes 2-3 negated maxima. */
+      vh = _mm_xor_ps (vh, _mm_set1_ps (-0.0f));
+      m = _mm_min_ps (_mm_movelh_ps (vl, vh), _mm_movehl_ps (vh, vl));
+      m = _mm_min_ps (m, _mm_shuffle_ps (m, m, _MM_SHUFFLE (2, 3, 0, 1)));
+      l = MIN (l, _mm_cvtss_f32 (m));
+      h = MAX (h, -_mm_cvtss_f32 (_mm_movehl_ps (m, m)));
     }
 #endif
   for (; j < n; j++)
@@ -318,35 +360,47 @@ minmax_f32 (const float *s, gsize n, float *lo, float *hi)
   *hi = h;
 }
 
-static void
-scan_samples (LoadData *d, const gint16 *samples, gsize n)
+/* Room in the scratch array for the bins that @n more samples can finish. */
+static Peak *
+reserve_bins (LoadData *d, gsize n, guint *first)
 {
+  guint most = (guint) (((guint64) n + 1) * FL_WAVEFORM_BINS_PER_SECOND / d->rate + 2);
+
+  *first = d->scratch->len;
+  g_array_set_size (d->scratch, d->scratch->len + most);
+  return (Peak *) d->scratch->data;
+}
+
+static void
+scan_samples (LoadData *d, const gint16 *s, gsize n)
+{
+  guint n_bins;
+  Peak *bins = reserve_bins (d, n, &n_bins);
+  guint64 pos = d->n_samples, end = d->bin_end;
+  gint16 lo = d->cur_min, hi = d->cur_max;
   gsize i = 0;
 
   while (i < n)
     {
-      /* First sample index that belongs to the next bin. */
-      guint64 boundary = ((guint64) (d->cur_bin + 1) * d->rate + FL_WAVEFORM_BINS_PER_SECOND - 1) /
-                         FL_WAVEFORM_BINS_PER_SECOND;
-      gsize stop = MIN (n, i + (gsize) (boundary - (d->n_samples + i)));
-      gint16 lo = d->have_cur ? d->cur_min : G_MAXINT16;
-      gint16 hi = d->have_cur ? d->cur_max : G_MININT16;
+      gsize take = (gsize) MIN (end - pos, (guint64) (n - i));
 
-      minmax_s16 (samples + i, stop - i, &lo, &hi);
-      d->cur_min = lo;
-      d->cur_max = hi;
-      d->have_cur = TRUE;
-      if (d->n_samples + stop == boundary)
+      minmax_s16 (s + i, take, &lo, &hi);
+      i += take;
+      pos += take;
+      if (pos == end)
         {
-          Peak p = { lo, hi };
-
-          g_array_append_val (d->scratch, p);
-          d->cur_bin++;
-          d->have_cur = FALSE;
+          bins[n_bins++] = (Peak){ lo, hi };
+          lo = G_MAXINT16;
+          hi = G_MININT16;
+          end = bin_start (++d->cur_bin + 1, d->rate);
         }
-      i = stop;
     }
-  d->n_samples += n;
+  g_array_set_size (d->scratch, n_bins);
+  d->have_cur = pos > bin_start (d->cur_bin, d->rate);
+  d->n_samples = pos;
+  d->bin_end = end;
+  d->cur_min = lo;
+  d->cur_max = hi;
 }
 
 static gint16
@@ -357,33 +411,35 @@ float_to_s16 (float v)
 
 /* Decoders of compressed formats give floats; reading them as they come saves a conversion. */
 static void
-scan_samples_f32 (LoadData *d, const float *samples, gsize n)
+scan_samples_f32 (LoadData *d, const float *s, gsize n)
 {
+  guint n_bins;
+  Peak *bins = reserve_bins (d, n, &n_bins);
+  guint64 pos = d->n_samples, end = d->bin_end;
+  float lo = d->cur_fmin, hi = d->cur_fmax;
   gsize i = 0;
 
   while (i < n)
     {
-      guint64 boundary = ((guint64) (d->cur_bin + 1) * d->rate + FL_WAVEFORM_BINS_PER_SECOND - 1) /
-                         FL_WAVEFORM_BINS_PER_SECOND;
-      gsize stop = MIN (n, i + (gsize) (boundary - (d->n_samples + i)));
-      float lo = d->have_cur ? d->cur_fmin : G_MAXFLOAT;
-      float hi = d->have_cur ? d->cur_fmax : -G_MAXFLOAT;
+      gsize take = (gsize) MIN (end - pos, (guint64) (n - i));
 
-      minmax_f32 (samples + i, stop - i, &lo, &hi);
-      d->cur_fmin = lo;
-      d->cur_fmax = hi;
-      d->have_cur = TRUE;
-      if (d->n_samples + stop == boundary)
+      minmax_f32 (s + i, take, &lo, &hi);
+      i += take;
+      pos += take;
+      if (pos == end)
         {
-          Peak p = { float_to_s16 (lo), float_to_s16 (hi) };
-
-          g_array_append_val (d->scratch, p);
-          d->cur_bin++;
-          d->have_cur = FALSE;
+          bins[n_bins++] = (Peak){ float_to_s16 (lo), float_to_s16 (hi) };
+          lo = G_MAXFLOAT;
+          hi = -G_MAXFLOAT;
+          end = bin_start (++d->cur_bin + 1, d->rate);
         }
-      i = stop;
     }
-  d->n_samples += n;
+  g_array_set_size (d->scratch, n_bins);
+  d->have_cur = pos > bin_start (d->cur_bin, d->rate);
+  d->n_samples = pos;
+  d->bin_end = end;
+  d->cur_fmin = lo;
+  d->cur_fmax = hi;
 }
 
 static void
@@ -431,6 +487,11 @@ on_new_sample (GstAppSink *sink, gpointer user_data)
         return GST_FLOW_NOT_NEGOTIATED;
       d->rate = info.rate;
       d->is_float = GST_AUDIO_INFO_FORMAT (&info) == GST_AUDIO_FORMAT_F32;
+      d->bin_end = bin_start (1, d->rate);
+      d->cur_min = G_MAXINT16;
+      d->cur_max = G_MININT16;
+      d->cur_fmin = G_MAXFLOAT;
+      d->cur_fmax = -G_MAXFLOAT;
     }
   buffer = gst_sample_get_buffer (sample);
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
@@ -441,6 +502,11 @@ on_new_sample (GstAppSink *sink, gpointer user_data)
     scan_samples (d, (const gint16 *) map.data, map.size / sizeof (gint16));
   gst_buffer_unmap (buffer, &map);
 
+  /* Reading the clock for every small buffer costs more than it tells: once a second of audio
+   * is often enough even for slow decoders. */
+  if (d->n_samples < d->next_clock_check)
+    return GST_FLOW_OK;
+  d->next_clock_check = d->n_samples + d->rate;
   now = g_get_monotonic_time ();
   if (d->first_progress_us == 0)
     d->first_progress_us = now;
@@ -635,7 +701,12 @@ run_decode (LoadData *d, GCancellable *cancellable, GError **error)
 
               if (gst_element_query_duration (d->pipeline, GST_FORMAT_TIME, &duration) &&
                   duration > 0)
-                post_update (d->self, duration / GST_MSECOND, FALSE, FALSE);
+                {
+                  if (!d->reserved)
+                    reserve_levels (d->self, duration / GST_MSECOND);
+                  d->reserved = TRUE;
+                  post_update (d->self, duration / GST_MSECOND, FALSE, FALSE);
+                }
             }
             break;
 
