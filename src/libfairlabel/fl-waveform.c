@@ -607,7 +607,7 @@ static gboolean
 build_pipeline (LoadData *d, GError **error)
 {
   g_autofree char *path = g_file_get_path (d->file);
-  GstElement *src, *decode, *resample, *sink;
+  GstElement *src, *decode, *sink;
   g_autoptr (GstCaps) caps = NULL;
   GstAppSinkCallbacks callbacks = { NULL, NULL, on_new_sample };
 
@@ -615,9 +615,8 @@ build_pipeline (LoadData *d, GError **error)
   src = gst_element_factory_make ("filesrc", NULL);
   decode = gst_element_factory_make ("decodebin", NULL);
   d->convert = gst_element_factory_make ("audioconvert", NULL);
-  resample = gst_element_factory_make ("audioresample", NULL);
   sink = gst_element_factory_make ("appsink", NULL);
-  if (src == NULL || decode == NULL || d->convert == NULL || resample == NULL || sink == NULL)
+  if (src == NULL || decode == NULL || d->convert == NULL || sink == NULL)
     {
       g_set_error_literal (error, FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_MISSING_PLUGIN,
                            _ ("GStreamer’s base plugins are missing. Install "
@@ -625,20 +624,20 @@ build_pipeline (LoadData *d, GError **error)
       g_clear_object (&src);
       g_clear_object (&decode);
       g_clear_object (&d->convert);
-      g_clear_object (&resample);
       g_clear_object (&sink);
       return FALSE;
     }
 
-  /* The rate stays free so that audioresample passes the decoder's rate through untouched. */
+  /* The rate stays free: bins are cut at the decoder's own rate, so nothing is resampled, and
+   * an audioresample element would only pass each buffer on. */
   caps = gst_caps_from_string ("audio/x-raw,format={" GST_AUDIO_NE (S16) "," GST_AUDIO_NE (
     F32) "},channels=1,layout=interleaved");
   g_object_set (src, "location", path, NULL);
   g_object_set (sink, "caps", caps, "sync", FALSE, "enable-last-sample", FALSE, NULL);
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, d, NULL);
 
-  gst_bin_add_many (GST_BIN (d->pipeline), src, decode, d->convert, resample, sink, NULL);
-  if (!gst_element_link (src, decode) || !gst_element_link_many (d->convert, resample, sink, NULL))
+  gst_bin_add_many (GST_BIN (d->pipeline), src, decode, d->convert, sink, NULL);
+  if (!gst_element_link (src, decode) || !gst_element_link (d->convert, sink))
     {
       g_set_error_literal (error, FL_WAVEFORM_ERROR, FL_WAVEFORM_ERROR_FAILED,
                            _ ("The audio decoding pipeline could not be built."));
