@@ -151,6 +151,9 @@ fl_application_preferences_action (GSimpleAction *action, GVariant *parameter, g
   FlPreferencesWindow *preferences;
 
   preferences = fl_preferences_window_new (self->settings);
+  if (FL_IS_WINDOW (parent) && fl_window_get_client (FL_WINDOW (parent)) != NULL)
+    fl_preferences_window_show_server_url (
+      preferences, fl_client_get_base_url (fl_window_get_client (FL_WINDOW (parent))));
   if (parent != NULL)
     {
       gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);

@@ -405,3 +405,15 @@ fl_preferences_window_new (GSettings *settings)
 
   return g_object_new (FL_TYPE_PREFERENCES_WINDOW, "settings", settings, NULL);
 }
+
+/* A run started with --server connects without saving its address; the window shows the
+ * address in use all the same, and saves it only when it is applied. */
+void
+fl_preferences_window_show_server_url (FlPreferencesWindow *self, const char *url)
+{
+  g_return_if_fail (FL_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (url != NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->server_row), "error");
+}

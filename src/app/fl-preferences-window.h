@@ -10,5 +10,6 @@ G_DECLARE_FINAL_TYPE (FlPreferencesWindow, fl_preferences_window, FL, PREFERENCE
                       AdwPreferencesWindow)
 
 FlPreferencesWindow *fl_preferences_window_new (GSettings *settings);
+void fl_preferences_window_show_server_url (FlPreferencesWindow *self, const char *url);
 
 G_END_DECLS
