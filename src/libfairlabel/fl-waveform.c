@@ -25,6 +25,7 @@
 #define PROGRESS_INTERVAL_START_US (8 * G_TIME_SPAN_MILLISECOND)
 #define PROGRESS_INTERVAL_US (40 * G_TIME_SPAN_MILLISECOND)
 #define PROGRESS_START_PERIOD_US (300 * G_TIME_SPAN_MILLISECOND)
+#define SCRATCH_BINS 4096
 
 typedef struct
 {
@@ -113,7 +114,10 @@ typedef struct
   guint64 next_clock_check;
   gint64 first_progress_us;
   gint64 last_progress_us;
-  GArray *scratch;
+  /* Bins not yet in the levels. */
+  Peak *scratch;
+  guint scratch_len;
+  guint scratch_size;
 } LoadData;
 
 static void
@@ -130,7 +134,7 @@ load_data_free (gpointer data)
   g_free (d->sha256);
   g_free (d->alias_path);
   g_free (d->missing_plugin);
-  g_clear_pointer (&d->scratch, g_array_unref);
+  g_free (d->scratch);
   g_free (d);
 }
 
@@ -296,12 +300,22 @@ minmax_s16 (const gint16 *s, gsize n, gint16 *lo, gint16 *hi)
       __m128i vh = vl;
       __m128i m;
 
-      for (j = 8; j + 8 <= n; j += 8)
+      /* Two vectors a step halve the chains of dependent instructions. */
+      for (j = 8; j + 16 <= n; j += 16)
+        {
+          __m128i v = _mm_loadu_si128 ((const __m128i *) (s + j));
+          __m128i w = _mm_loadu_si128 ((const __m128i *) (s + j + 8));
+
+          vl = _mm_min_epi16 (vl, _mm_min_epi16 (v, w));
+          vh = _mm_max_epi16 (vh, _mm_max_epi16 (v, w));
+        }
+      if (j + 8 <= n)
         {
           __m128i v = _mm_loadu_si128 ((const __m128i *) (s + j));
 
           vl = _mm_min_epi16 (vl, v);
           vh = _mm_max_epi16 (vh, v);
+          j += 8;
         }
       /* max (x) is ~min (~x), so one folding of minima gives both: lanes 0-3 carry the
        * minima, lanes 4-7 the complemented maxima. */
@@ -336,12 +350,21 @@ minmax_f32 (const float *s, gsize n, float *lo, float *hi)
       __m128 vh = vl;
       __m128 m;
 
-      for (j = 4; j + 4 <= n; j += 4)
+      for (j = 4; j + 8 <= n; j += 8)
+        {
+          __m128 v = _mm_loadu_ps (s + j);
+          __m128 w = _mm_loadu_ps (s + j + 4);
+
+          vl = _mm_min_ps (vl, _mm_min_ps (v, w));
+          vh = _mm_max_ps (vh, _mm_max_ps (v, w));
+        }
+      if (j + 4 <= n)
         {
           __m128 v = _mm_loadu_ps (s + j);
 
           vl = _mm_min_ps (vl, v);
           vh = _mm_max_ps (vh, v);
+          j += 4;
         }
       /* As above with max (x) = -min (-x): lanes 0-1 minima, lanes 2-3 negated maxima. */
       vh = _mm_xor_ps (vh, _mm_set1_ps (-0.0f));
@@ -360,22 +383,25 @@ minmax_f32 (const float *s, gsize n, float *lo, float *hi)
   *hi = h;
 }
 
-/* Room in the scratch array for the bins that @n more samples can finish. */
+/* Room for the bins that @n more samples can finish. */
 static Peak *
-reserve_bins (LoadData *d, gsize n, guint *first)
+reserve_bins (LoadData *d, gsize n)
 {
   guint most = (guint) (((guint64) n + 1) * FL_WAVEFORM_BINS_PER_SECOND / d->rate + 2);
 
-  *first = d->scratch->len;
-  g_array_set_size (d->scratch, d->scratch->len + most);
-  return (Peak *) d->scratch->data;
+  if (d->scratch_len + most > d->scratch_size)
+    {
+      d->scratch_size = MAX (d->scratch_size * 2, d->scratch_len + most);
+      d->scratch = g_renew (Peak, d->scratch, d->scratch_size);
+    }
+  return d->scratch + d->scratch_len;
 }
 
 static void
 scan_samples (LoadData *d, const gint16 *s, gsize n)
 {
-  guint n_bins;
-  Peak *bins = reserve_bins (d, n, &n_bins);
+  Peak *bins = reserve_bins (d, n);
+  guint n_bins = 0;
   guint64 pos = d->n_samples, end = d->bin_end;
   gint16 lo = d->cur_min, hi = d->cur_max;
   gsize i = 0;
@@ -395,7 +421,7 @@ scan_samples (LoadData *d, const gint16 *s, gsize n)
           end = bin_start (++d->cur_bin + 1, d->rate);
         }
     }
-  g_array_set_size (d->scratch, n_bins);
+  d->scratch_len += n_bins;
   d->have_cur = pos > bin_start (d->cur_bin, d->rate);
   d->n_samples = pos;
   d->bin_end = end;
@@ -413,8 +439,8 @@ float_to_s16 (float v)
 static void
 scan_samples_f32 (LoadData *d, const float *s, gsize n)
 {
-  guint n_bins;
-  Peak *bins = reserve_bins (d, n, &n_bins);
+  Peak *bins = reserve_bins (d, n);
+  guint n_bins = 0;
   guint64 pos = d->n_samples, end = d->bin_end;
   float lo = d->cur_fmin, hi = d->cur_fmax;
   gsize i = 0;
@@ -434,7 +460,7 @@ scan_samples_f32 (LoadData *d, const float *s, gsize n)
           end = bin_start (++d->cur_bin + 1, d->rate);
         }
     }
-  g_array_set_size (d->scratch, n_bins);
+  d->scratch_len += n_bins;
   d->have_cur = pos > bin_start (d->cur_bin, d->rate);
   d->n_samples = pos;
   d->bin_end = end;
@@ -457,15 +483,16 @@ publish_scratch (LoadData *d, gboolean final)
           p.max = float_to_s16 (d->cur_fmax);
         }
 
-      g_array_append_val (d->scratch, p);
+      *reserve_bins (d, 0) = p;
+      d->scratch_len++;
       d->have_cur = FALSE;
     }
   g_mutex_lock (&self->lock);
-  g_array_append_vals (self->levels[0], d->scratch->data, d->scratch->len);
+  g_array_append_vals (self->levels[0], d->scratch, d->scratch_len);
   build_levels (self, final);
   self->published_bins = self->levels[0]->len;
   g_mutex_unlock (&self->lock);
-  g_array_set_size (d->scratch, 0);
+  d->scratch_len = 0;
 }
 
 static GstFlowReturn
@@ -501,6 +528,10 @@ on_new_sample (GstAppSink *sink, gpointer user_data)
   else
     scan_samples (d, (const gint16 *) map.data, map.size / sizeof (gint16));
   gst_buffer_unmap (buffer, &map);
+
+  /* Bins move to the levels in small steps, so that they are copied while still in cache. */
+  if (d->scratch_len >= SCRATCH_BINS)
+    publish_scratch (d, FALSE);
 
   /* Reading the clock for every small buffer costs more than it tells: once a second of audio
    * is often enough even for slow decoders. */
@@ -1135,7 +1166,6 @@ fl_waveform_load_async (FlWaveform *self, GFile *file, const char *sha256,
   d->self = self;
   d->file = g_object_ref (file);
   d->sha256 = g_strdup (sha256);
-  d->scratch = g_array_sized_new (FALSE, FALSE, sizeof (Peak), 1024);
   g_task_set_task_data (task, d, load_data_free);
   g_task_run_in_thread (task, load_thread);
 }
