@@ -5,7 +5,9 @@
 
 #include <adwaita.h>
 #include <math.h>
+#include <stdio.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "fl-image-view.h"
 
@@ -206,6 +208,17 @@ cpu_seconds (void)
   getrusage (RUSAGE_SELF, &usage);
   return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+static double
+current_rss_mb (void)
+{
+  g_autofree char *statm = NULL;
+  unsigned long size = 0, resident = 0;
+
+  if (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    sscanf (statm, "%lu %lu", &size, &resident);
+  return resident * (double) sysconf (_SC_PAGESIZE) / (1024 * 1024);
 }
 
 static int
@@ -446,6 +459,8 @@ view (const char *path, gboolean load_only)
   g_timeout_add (300, stop_idle, NULL);
   g_main_loop_run (bench.loop);
 
+  getrusage (RUSAGE_SELF, &usage);
+  g_print ("window_rss_mb=%.1f\n", usage.ru_maxrss / 1024.0);
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench.window));
   g_signal_connect (clock, "update", G_CALLBACK (on_update), NULL);
   g_signal_connect_after (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
@@ -488,6 +503,7 @@ view (const char *path, gboolean load_only)
   for (guint round = 0; round < 2; round++)
     {
       run_animation (&with_shapes);
+      g_print ("rss_now_mb=%.1f\n", current_rss_mb ());
       gtk_widget_activate_action (GTK_WIDGET (bench.view), "image.shapes-visible", NULL);
       run_animation (&image_only);
       gtk_widget_activate_action (GTK_WIDGET (bench.view), "image.shapes-visible", NULL);

@@ -23,7 +23,7 @@
 #define TILE_SIZE 256
 #define MAX_LEVELS 16
 /* Tile textures kept alive, in pixels (24 MB as RGBA): about four views. */
-#define TEXTURE_BUDGET (6 * 1024 * 1024)
+#define TEXTURE_BUDGET (2560 * 1024)
 #define HANDLE_SIZE 8.0
 #define HIT_TOLERANCE 6.0
 #define MIN_ZOOM_FACTOR 0.25
@@ -2208,7 +2208,7 @@ fl_image_canvas_class_init (FlImageCanvasClass *klass)
    * size of each such buffer freed, later ones then come from the heap, and
    * the heap keeps about 50 MB of them once freed; a fixed threshold gives
    * them back to the system. */
-  mallopt (M_MMAP_THRESHOLD, 256 * 1024);
+  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
 #endif
 
   object_class->dispose = fl_image_canvas_dispose;

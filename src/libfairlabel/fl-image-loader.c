@@ -620,6 +620,15 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
         break;
       g_ptr_array_add (levels, next);
     }
+  /* Planes at half the size cost a quarter of the full ones; read from
+   * those on demand, they cost nothing. */
+  if (levels->len > 2 && fl_raster_get_pixbuf (full) == NULL)
+    {
+      FlRaster *made = g_ptr_array_index (levels, 1);
+
+      g_ptr_array_index (levels, 1) = fl_raster_new_half_of (full);
+      g_object_unref (made);
+    }
   for (guint n = levels->len - 1; n > 0; n--)
     deliver (data, n, g_ptr_array_index (levels, n), width, height);
   g_task_return_boolean (task, TRUE);

@@ -20,6 +20,8 @@ struct _FlRaster
   int width;
   int height;
   GdkPixbuf *pixbuf;
+  /* A raster read from this one at half the size, on demand. */
+  FlRaster *parent;
 
   gboolean gray;
   guint shift_x;
@@ -38,6 +40,7 @@ fl_raster_finalize (GObject *object)
   FlRaster *self = FL_RASTER (object);
 
   g_clear_object (&self->pixbuf);
+  g_clear_object (&self->parent);
   for (guint p = 0; p < G_N_ELEMENTS (self->planes); p++)
     g_free (self->planes[p]);
   G_OBJECT_CLASS (fl_raster_parent_class)->finalize (object);
@@ -72,7 +75,24 @@ fl_raster_new_for_pixbuf (GdkPixbuf *pixbuf)
 static guint
 n_planes (FlRaster *self)
 {
-  return self->pixbuf != NULL ? 0 : self->gray ? 1 : 3;
+  return self->pixbuf != NULL || self->parent != NULL ? 0 : self->gray ? 1 : 3;
+}
+
+/* @parent at half the size (rounded up), each pixel the mean of the 2 x 2
+ * it covers, made only for the regions read: for a level of a pyramid that
+ * is not worth its memory. */
+FlRaster *
+fl_raster_new_half_of (FlRaster *parent)
+{
+  FlRaster *self;
+
+  g_return_val_if_fail (FL_IS_RASTER (parent), NULL);
+
+  self = g_object_new (FL_TYPE_RASTER, NULL);
+  self->parent = g_object_ref (parent);
+  self->width = (parent->width + 1) / 2;
+  self->height = (parent->height + 1) / 2;
+  return self;
 }
 
 /* Rows are padded to a multiple of 32 samples: a JPEG decoder writes whole
@@ -124,6 +144,8 @@ gboolean
 fl_raster_get_has_alpha (FlRaster *self)
 {
   g_return_val_if_fail (FL_IS_RASTER (self), FALSE);
+  if (self->parent != NULL)
+    return fl_raster_get_has_alpha (self->parent);
   return self->pixbuf != NULL && gdk_pixbuf_get_has_alpha (self->pixbuf);
 }
 
@@ -235,6 +257,78 @@ convert_row (FlRaster *self, const ColorTables *t, int x, int y, int width, guin
     }
 }
 
+static void halve_pixbuf_rows (GdkPixbuf *src, GdkPixbuf *dest, int first, int end);
+
+/* Region (@x, @y, @width, @height) of @parent at half the size. Planes are
+ * averaged before they are converted: a quarter of the conversions. */
+static GBytes *
+read_half (FlRaster *parent, int x, int y, int width, int height, gsize *stride)
+{
+  const ColorTables *t = color_tables ();
+  gsize row_bytes;
+  guint8 *pixels;
+
+  if (parent->pixbuf != NULL || parent->parent != NULL)
+    {
+      int px = 2 * x, py = 2 * y;
+      int pw = MIN (2 * width, parent->width - px), ph = MIN (2 * height, parent->height - py);
+      gsize parent_stride;
+      g_autoptr (GBytes) bytes = fl_raster_read (parent, px, py, pw, ph, &parent_stride);
+      g_autoptr (GdkPixbuf) source =
+        gdk_pixbuf_new_from_bytes (bytes, GDK_COLORSPACE_RGB, fl_raster_get_has_alpha (parent), 8,
+                                   pw, ph, (int) parent_stride);
+      g_autoptr (GdkPixbuf) half = gdk_pixbuf_new (
+        GDK_COLORSPACE_RGB, fl_raster_get_has_alpha (parent), 8, (pw + 1) / 2, (ph + 1) / 2);
+
+      halve_pixbuf_rows (source, half, 0, height);
+      *stride = gdk_pixbuf_get_rowstride (half);
+      return g_bytes_new_with_free_func (gdk_pixbuf_read_pixels (half),
+                                         (gsize) (height - 1) * *stride +
+                                           (gsize) width * gdk_pixbuf_get_n_channels (half),
+                                         g_object_unref, g_object_ref (half));
+    }
+
+  row_bytes = ((gsize) width * 3 + 3) & ~(gsize) 3;
+  pixels = g_malloc (row_bytes * height);
+  for (int row = 0; row < height; row++)
+    {
+      int y0 = 2 * (y + row), y1 = MIN (y0 + 1, parent->height - 1);
+      const guint8 *l0 = parent->planes[0] + (gsize) y0 * parent->stride[0];
+      const guint8 *l1 = parent->planes[0] + (gsize) y1 * parent->stride[0];
+      const guint8 *cb0 = NULL, *cb1 = NULL, *cr0 = NULL, *cr1 = NULL;
+      guint8 *out = pixels + row_bytes * row;
+
+      if (!parent->gray)
+        {
+          cb0 = parent->planes[1] + (gsize) (y0 >> parent->shift_y) * parent->stride[1];
+          cb1 = parent->planes[1] + (gsize) (y1 >> parent->shift_y) * parent->stride[1];
+          cr0 = parent->planes[2] + (gsize) (y0 >> parent->shift_y) * parent->stride[2];
+          cr1 = parent->planes[2] + (gsize) (y1 >> parent->shift_y) * parent->stride[2];
+        }
+      for (int i = 0; i < width; i++, out += 3)
+        {
+          int x0 = 2 * (x + i), x1 = MIN (x0 + 1, parent->width - 1);
+          int l = (l0[x0] + l0[x1] + l1[x0] + l1[x1] + 2) >> 2;
+          int a, b, cb, cr;
+
+          if (parent->gray)
+            {
+              out[0] = out[1] = out[2] = (guint8) l;
+              continue;
+            }
+          a = x0 >> parent->shift_x;
+          b = x1 >> parent->shift_x;
+          cb = (cb0[a] + cb0[b] + cb1[a] + cb1[b] + 2) >> 2;
+          cr = (cr0[a] + cr0[b] + cr1[a] + cr1[b] + 2) >> 2;
+          out[0] = clamp_byte (l + t->cr_r[cr]);
+          out[1] = clamp_byte (l + ((t->cb_g[cb] + t->cr_g[cr]) >> 16));
+          out[2] = clamp_byte (l + t->cb_b[cb]);
+        }
+    }
+  *stride = row_bytes;
+  return g_bytes_new_take (pixels, row_bytes * height);
+}
+
 /* The RGB(A) pixels of a region, @stride bytes a row: the pixbuf's own
  * memory for an RGB raster, a conversion of the planes otherwise. */
 GBytes *
@@ -261,6 +355,9 @@ fl_raster_read (FlRaster *self, int x, int y, int width, int height, gsize *stri
                                            (gsize) width * channels,
                                          g_object_unref, g_object_ref (self->pixbuf));
     }
+
+  if (self->parent != NULL)
+    return read_half (self->parent, x, y, width, height, stride);
 
   tables = color_tables ();
   row_bytes = ((gsize) width * 3 + 3) & ~(gsize) 3;
@@ -298,7 +395,7 @@ fl_raster_new_half (FlRaster *self)
 
   width = (self->width + 1) / 2;
   height = (self->height + 1) / 2;
-  if (self->pixbuf != NULL)
+  if (self->pixbuf != NULL || self->parent != NULL)
     {
       g_autoptr (GdkPixbuf) half = gdk_pixbuf_new (
         GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (self->pixbuf), 8, width, height);
@@ -410,6 +507,13 @@ fl_raster_halve (FlRaster *self)
 
   g_return_val_if_fail (FL_IS_RASTER (self), NULL);
 
+  if (self->parent != NULL)
+    {
+      g_autoptr (GdkPixbuf) pixbuf = fl_raster_to_pixbuf (self);
+      g_autoptr (FlRaster) made = fl_raster_new_for_pixbuf (pixbuf);
+
+      return fl_raster_halve (made);
+    }
   half = fl_raster_new_half (self);
   if (half == NULL)
     return NULL;
@@ -495,6 +599,13 @@ fl_raster_orient (FlRaster *self, guint orientation)
 
   if (orientation < 2 || orientation > 8)
     return g_object_ref (self);
+  if (self->parent != NULL)
+    {
+      g_autoptr (GdkPixbuf) pixbuf = fl_raster_to_pixbuf (self);
+      g_autoptr (FlRaster) made = fl_raster_new_for_pixbuf (pixbuf);
+
+      return fl_raster_orient (made, orientation);
+    }
   if (self->pixbuf != NULL)
     {
       static const struct

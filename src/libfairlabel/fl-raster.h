@@ -19,6 +19,7 @@ G_DECLARE_FINAL_TYPE (FlRaster, fl_raster, FL, RASTER, GObject)
 FlRaster *fl_raster_new_for_pixbuf (GdkPixbuf *pixbuf);
 FlRaster *fl_raster_new_ycbcr (int width, int height, guint chroma_shift_x, guint chroma_shift_y,
                                gboolean gray);
+FlRaster *fl_raster_new_half_of (FlRaster *parent);
 int fl_raster_get_width (FlRaster *self);
 int fl_raster_get_height (FlRaster *self);
 gboolean fl_raster_get_has_alpha (FlRaster *self);
