@@ -47,6 +47,7 @@ void
 fl_earnings_meter_refresh (FlEarningsMeter *self)
 {
   FlEarningsFigures figures;
+  g_autofree char *rate = NULL;
   g_autofree char *session = NULL;
   g_autofree char *session_text = NULL;
   g_autofree char *on_task = NULL;
@@ -61,7 +62,10 @@ fl_earnings_meter_refresh (FlEarningsMeter *self)
     return;
   fl_earnings_clock_get_figures (self->clock, g_get_monotonic_time (), &figures);
 
-  session = fl_worker_format_rate (figures.session_rate, self->currency);
+  rate = fl_worker_format_rate (figures.session_rate, self->currency);
+  /* Translators: the session rate in the header, such as “2.40 USD/h this session”; the
+   * earnings page words the same rate of a day “2.40 USD/h all working time” */
+  session = g_strdup_printf (_ ("%s this session"), rate);
   if (figures.on_break)
     /* Translators: the session rate while the worker takes a break */
     session_text = g_strdup_printf (_ ("%s · on a break"), session);
@@ -74,9 +78,9 @@ fl_earnings_meter_refresh (FlEarningsMeter *self)
   on_task = fl_worker_format_rate (figures.on_task_rate, self->currency);
   pending = fl_worker_format_money (MAX (self->today_pending, figures.pending), self->currency);
   approved = fl_worker_format_money (self->today_approved, self->currency);
-  /* Translators: “on task 3.10 USD/h · today 1.20 USD pending, 0.80 USD approved” */
+  /* Translators: “3.10 USD/h on task · today 1.20 USD pending, 0.80 USD approved” */
   detail =
-    g_strdup_printf (_ ("on task %s · today %s pending, %s approved"), on_task, pending, approved);
+    g_strdup_printf (_ ("%s on task · today %s pending, %s approved"), on_task, pending, approved);
   gtk_label_set_label (self->detail_label, detail);
 
   if (self->target_minor > 0 && g_strcmp0 (self->target_currency, self->currency) == 0 &&

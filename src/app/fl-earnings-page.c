@@ -263,11 +263,17 @@ fl_earnings_page_set_earnings (FlEarningsPage *self, FlEarnings *earnings, GHash
       const FlEarningsGroup *day = days->pdata[i];
       g_autofree char *states = states_text (day);
       g_autofree char *on_task = fl_worker_format_rate (day->on_task_rate, day->currency);
-      g_autofree char *session = day->session_seconds > 0
-                                   ? fl_worker_format_rate (day->session_rate, day->currency)
-                                   : g_strdup (_ ("not recorded here"));
-      /* Translators: the two hourly rates of a day */
-      g_autofree char *rates = g_strdup_printf (_ ("all time %s\non task %s"), session, on_task);
+      g_autofree char *session = fl_worker_format_rate (day->session_rate, day->currency);
+      g_autofree char *rates = NULL;
+
+      if (day->session_seconds > 0)
+        /* Translators: the two hourly rates of a day, such as “2.40 USD/h all working time”
+         * (unpaid time included; the header says “2.40 USD/h this session”) and
+         * “3.10 USD/h on task” */
+        rates = g_strdup_printf (_ ("%s all working time\n%s on task"), session, on_task);
+      else
+        /* Translators: a day worked on another computer: only its on-task rate is known */
+        rates = g_strdup_printf (_ ("all working time not recorded here\n%s on task"), on_task);
 
       add_row (self->days_list, day->key, states, rates);
     }
@@ -281,8 +287,8 @@ fl_earnings_page_set_earnings (FlEarningsPage *self, FlEarnings *earnings, GHash
       const FlEarningsGroup *project = projects->pdata[i];
       g_autofree char *states = states_text (project);
       g_autofree char *rate = fl_worker_format_rate (project->on_task_rate, project->currency);
-      /* Translators: the on-task hourly rate of a project */
-      g_autofree char *suffix = g_strdup_printf (_ ("on task %s"), rate);
+      /* Translators: the on-task hourly rate of a project, such as “3.10 USD/h on task” */
+      g_autofree char *suffix = g_strdup_printf (_ ("%s on task"), rate);
 
       add_row (self->projects_list, project->key, states, suffix);
     }

@@ -7,6 +7,8 @@
 #include <signal.h>
 
 #include "fl-earnings-meter.h"
+#include "fl-earnings-page.h"
+#include "fl-earnings-report.h"
 #include "fl-image-canvas.h"
 #include "fl-image-view.h"
 #include "fl-local-store.h"
@@ -504,6 +506,71 @@ test_meter_ticks_only_while_shown_and_working (void)
   ui_close (&ui);
 }
 
+/* The header's rate and the earnings page's rates of a day name what they count the same way:
+ * the amount per hour first, then “this session”, “all working time” or “on task”. */
+static void
+test_meter_and_earnings_page_word_their_rates_alike (void)
+{
+  g_autoptr (FlEarningsClock) clock = fl_earnings_clock_new ((gint64) 3600 * G_USEC_PER_SEC);
+  g_autoptr (GHashTable) work_time =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GString) meter_labels = g_string_new (NULL);
+  g_autoptr (GString) page_labels = g_string_new (NULL);
+  FlEarnings *earnings = fl_earnings_new ();
+  FlEarningsEntry *entry = g_new0 (FlEarningsEntry, 1);
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *meter = fl_earnings_meter_new ();
+  GtkWidget *page = fl_earnings_page_new ();
+  gint64 now = g_get_monotonic_time ();
+  gint64 *seconds = g_new (gint64, 1);
+
+  /* Ten minutes of work, five of them on a task that paid 0.50 USD. */
+  fl_earnings_clock_record (clock, FL_CLOCK_EVENT_SESSION_START, now - 600 * G_USEC_PER_SEC, 0, 0);
+  fl_earnings_clock_record (clock, FL_CLOCK_EVENT_TASK_START, now - 300 * G_USEC_PER_SEC, 7, 0);
+  fl_earnings_clock_record (clock, FL_CLOCK_EVENT_TASK_SUBMIT, now, 7, 50);
+  fl_earnings_clock_record (clock, FL_CLOCK_EVENT_INPUT, now, 0, 0);
+  fl_earnings_meter_set_currency (FL_EARNINGS_METER (meter), "USD");
+  fl_earnings_meter_set_clock (FL_EARNINGS_METER (meter), clock);
+
+  entry->id = 1;
+  entry->assignment_id = 7;
+  entry->project_id = 1;
+  entry->project_title = g_strdup ("Street signs");
+  entry->kind = FL_LEDGER_KIND_REWARD;
+  entry->state = FL_LEDGER_STATE_APPROVED;
+  g_assert_true (fl_money_init (&entry->amount, 50, "USD", NULL));
+  entry->active_seconds = 300;
+  entry->created_at = entry->updated_at = g_get_real_time () / G_USEC_PER_SEC;
+  g_ptr_array_add (earnings->entries, entry);
+  *seconds = 600;
+  g_hash_table_insert (work_time, fl_earnings_day_of (entry->created_at), seconds);
+
+  gtk_box_append (GTK_BOX (box), meter);
+  gtk_box_append (GTK_BOX (box), page);
+  gtk_window_set_child (window, box);
+  gtk_window_set_default_size (window, 900, 700);
+  gtk_window_present (window);
+  fl_earnings_page_set_earnings (FL_EARNINGS_PAGE (page), earnings, work_time);
+  fl_earnings_meter_refresh (FL_EARNINGS_METER (meter));
+  fl_test_sleep_in_loop (200);
+
+  collect_labels (meter, meter_labels);
+  collect_labels (page, page_labels);
+  g_test_message ("meter:\n%s\npage:\n%s", meter_labels->str, page_labels->str);
+  /* The meter: this session's rate, all working time counted, then the on-task one. */
+  g_assert_nonnull (strstr (meter_labels->str, " USD/h this session\n"));
+  g_assert_nonnull (strstr (meter_labels->str, " USD/h on task · today "));
+  /* The page, for the day: the same rate over all working time, then the on-task one. */
+  g_assert_nonnull (strstr (page_labels->str, " USD/h all working time\n"));
+  g_assert_nonnull (strstr (page_labels->str, " USD/h on task\n"));
+  /* “all time” read as “since the beginning”, and “on task” came before the amount. */
+  g_assert_null (strstr (page_labels->str, "all time"));
+  g_assert_false (g_regex_match_simple ("on task [0-9]", meter_labels->str, 0, 0));
+  g_assert_false (g_regex_match_simple ("on task [0-9]", page_labels->str, 0, 0));
+  gtk_window_destroy (window);
+}
+
 static gboolean
 header_says_waiting (gpointer data)
 {
@@ -988,6 +1055,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/worker/ui/draft-restored-after-sigkill", test_draft_restored_after_sigkill);
   g_test_add_func ("/worker/ui/disk-full-on-submit-is-not-sent",
                    test_disk_full_on_submit_is_not_sent);
+  g_test_add_func ("/worker/ui/meter-and-earnings-page-word-their-rates-alike",
+                   test_meter_and_earnings_page_word_their_rates_alike);
   g_test_add_func ("/worker/ui/meter-ticks-only-while-shown-and-working",
                    test_meter_ticks_only_while_shown_and_working);
   g_test_add_func ("/worker/ui/header-counts-submissions-waiting-while-server-down",
