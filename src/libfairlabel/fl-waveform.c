@@ -33,6 +33,11 @@ typedef struct
   gint16 max;
 } Peak;
 
+#if defined(__SSE2__)
+/* The vector code reads and writes Peaks as pairs of 16-bit lanes, minimum first. */
+G_STATIC_ASSERT (sizeof (Peak) == 4 && G_BYTE_ORDER == G_LITTLE_ENDIAN);
+#endif
+
 typedef struct
 {
   char magic[8];
@@ -209,6 +214,34 @@ post_update (FlWaveform *self, gint64 duration_ms, gboolean complete, gboolean f
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, apply_update, u, update_free);
 }
 
+/* The peak of four neighbouring peaks. */
+static inline Peak
+fold_peaks (const Peak *f)
+{
+#if defined(__SSE2__)
+  /* Complemented maxima turn both into minima, as in lanes_s16 (). */
+  const __m128i flip = _mm_set1_epi32 ((int) 0xffff0000u);
+  __m128i v = _mm_xor_si128 (_mm_loadu_si128 ((const __m128i *) f), flip);
+  guint32 bits;
+  Peak p;
+
+  v = _mm_min_epi16 (v, _mm_shuffle_epi32 (v, _MM_SHUFFLE (2, 3, 0, 1)));
+  v = _mm_min_epi16 (v, _mm_shuffle_epi32 (v, _MM_SHUFFLE (1, 0, 3, 2)));
+  bits = (guint32) _mm_cvtsi128_si32 (_mm_xor_si128 (v, flip));
+  memcpy (&p, &bits, sizeof p);
+  return p;
+#else
+  Peak p = f[0];
+
+  for (guint j = 1; j < 4; j++)
+    {
+      p.min = MIN (p.min, f[j].min);
+      p.max = MAX (p.max, f[j].max);
+    }
+  return p;
+#endif
+}
+
 /* Folds finished bins of each level into the next coarser one; @final also folds the
  * incomplete remainder. Called with @lock held. */
 static void
@@ -219,7 +252,8 @@ build_levels (FlWaveform *self, gboolean final)
       GArray *fine = self->levels[k - 1];
       GArray *coarse = self->levels[k];
       guint first = coarse->len;
-      guint target = final ? (fine->len + 3) / 4 : fine->len / 4;
+      guint whole = fine->len / 4;
+      guint target = final ? (fine->len + 3) / 4 : whole;
       const Peak *f;
       Peak *c;
 
@@ -228,17 +262,18 @@ build_levels (FlWaveform *self, gboolean final)
       g_array_set_size (coarse, target);
       f = (const Peak *) fine->data;
       c = (Peak *) coarse->data;
-      for (guint i = first; i < target; i++)
+      for (guint i = first; i < whole; i++)
+        c[i] = fold_peaks (f + i * 4);
+      if (target > whole)
         {
-          guint last = MIN (i * 4 + 4, fine->len);
-          Peak p = f[i * 4];
+          Peak p = f[whole * 4];
 
-          for (guint j = i * 4 + 1; j < last; j++)
+          for (guint j = whole * 4 + 1; j < fine->len; j++)
             {
               p.min = MIN (p.min, f[j].min);
               p.max = MAX (p.max, f[j].max);
             }
-          c[i] = p;
+          c[whole] = p;
         }
     }
 }
@@ -284,51 +319,81 @@ bin_start (guint64 bin, int rate)
   return (bin * rate + FL_WAVEFORM_BINS_PER_SECOND - 1) / FL_WAVEFORM_BINS_PER_SECOND;
 }
 
-/* The minimum and maximum of a run of samples, folded into *lo and *hi. This is most of the
- * waveform's own work and runs once a bin, for bins as short as 40 samples, so the vector
- * lanes are also folded with vector instructions rather than through memory. */
+#if defined(__SSE2__)
+/* The lanes of the minimum and of the complemented maximum of @n >= 8 samples. The tail is
+ * taken by a load that overlaps the others, which does not change a minimum or a maximum. */
+static inline void
+lanes_s16 (const gint16 *s, gsize n, __m128i *lo, __m128i *not_hi)
+{
+  __m128i vl = _mm_loadu_si128 ((const __m128i *) (s + n - 8));
+  __m128i vh = vl;
+  gsize j;
+
+  /* Two vectors a step halve the chains of dependent instructions. */
+  for (j = 0; j + 16 <= n; j += 16)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (s + j));
+      __m128i w = _mm_loadu_si128 ((const __m128i *) (s + j + 8));
+
+      vl = _mm_min_epi16 (vl, _mm_min_epi16 (v, w));
+      vh = _mm_max_epi16 (vh, _mm_max_epi16 (v, w));
+    }
+  if (j + 8 <= n)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (s + j));
+
+      vl = _mm_min_epi16 (vl, v);
+      vh = _mm_max_epi16 (vh, v);
+    }
+  /* max (x) is ~min (~x), so one folding of minima gives both. */
+  *lo = vl;
+  *not_hi = _mm_xor_si128 (vh, _mm_set1_epi32 (-1));
+}
+
+/* Folds the lanes of four bins, given as minimum and complemented maximum of each, into
+ * their four peaks at once: each step interleaves two vectors and keeps the smaller halves,
+ * so that three steps leave the eight results in order, which is the memory layout of four
+ * Peaks once the maxima are complemented back. */
+static inline void
+fold_four_s16 (const __m128i x[8], Peak *out)
+{
+  __m128i a[4], b[2], c;
+
+  for (int k = 0; k < 4; k++)
+    a[k] = _mm_min_epi16 (_mm_unpacklo_epi16 (x[2 * k], x[2 * k + 1]),
+                          _mm_unpackhi_epi16 (x[2 * k], x[2 * k + 1]));
+  for (int k = 0; k < 2; k++)
+    b[k] = _mm_min_epi16 (_mm_unpacklo_epi32 (a[2 * k], a[2 * k + 1]),
+                          _mm_unpackhi_epi32 (a[2 * k], a[2 * k + 1]));
+  c = _mm_min_epi16 (_mm_unpacklo_epi64 (b[0], b[1]), _mm_unpackhi_epi64 (b[0], b[1]));
+  c = _mm_xor_si128 (c, _mm_set1_epi32 ((int) 0xffff0000u));
+  _mm_storeu_si128 ((__m128i *) out, c);
+}
+#endif
+
+/* The minimum and maximum of a run of samples, folded into *lo and *hi. */
 static inline void
 minmax_s16 (const gint16 *s, gsize n, gint16 *lo, gint16 *hi)
 {
   gint16 l = *lo, h = *hi;
-  gsize j = 0;
 
 #if defined(__SSE2__)
   if (n >= 8)
     {
-      __m128i vl = _mm_loadu_si128 ((const __m128i *) s);
-      __m128i vh = vl;
-      __m128i m;
+      __m128i vl, vh, m;
 
-      /* Two vectors a step halve the chains of dependent instructions. */
-      for (j = 8; j + 16 <= n; j += 16)
-        {
-          __m128i v = _mm_loadu_si128 ((const __m128i *) (s + j));
-          __m128i w = _mm_loadu_si128 ((const __m128i *) (s + j + 8));
-
-          vl = _mm_min_epi16 (vl, _mm_min_epi16 (v, w));
-          vh = _mm_max_epi16 (vh, _mm_max_epi16 (v, w));
-        }
-      if (j + 8 <= n)
-        {
-          __m128i v = _mm_loadu_si128 ((const __m128i *) (s + j));
-
-          vl = _mm_min_epi16 (vl, v);
-          vh = _mm_max_epi16 (vh, v);
-          j += 8;
-        }
-      /* max (x) is ~min (~x), so one folding of minima gives both: lanes 0-3 carry the
-       * minima, lanes 4-7 the complemented maxima. */
-      vh = _mm_xor_si128 (vh, _mm_set1_epi32 (-1));
+      /* Lanes 0-3 carry minima, lanes 4-7 complemented maxima. */
+      lanes_s16 (s, n, &vl, &vh);
       m = _mm_min_epi16 (_mm_unpacklo_epi64 (vl, vh), _mm_unpackhi_epi64 (vl, vh));
       m = _mm_min_epi16 (m, _mm_shuffle_epi32 (m, _MM_SHUFFLE (2, 3, 0, 1)));
       m = _mm_min_epi16 (m, _mm_shufflehi_epi16 (_mm_shufflelo_epi16 (m, _MM_SHUFFLE (2, 3, 0, 1)),
                                                  _MM_SHUFFLE (2, 3, 0, 1)));
-      l = MIN (l, (gint16) _mm_extract_epi16 (m, 0));
-      h = MAX (h, (gint16) ~_mm_extract_epi16 (m, 4));
+      *lo = MIN (l, (gint16) _mm_extract_epi16 (m, 0));
+      *hi = MAX (h, (gint16) ~_mm_extract_epi16 (m, 4));
+      return;
     }
 #endif
-  for (; j < n; j++)
+  for (gsize j = 0; j < n; j++)
     {
       l = MIN (l, s[j]);
       h = MAX (h, s[j]);
@@ -408,8 +473,32 @@ scan_samples (LoadData *d, const gint16 *s, gsize n)
 
   while (i < n)
     {
-      gsize take = (gsize) MIN (end - pos, (guint64) (n - i));
+      gsize take;
 
+#if defined(__SSE2__)
+      /* Four whole bins of 8 samples or more, none of them begun in an earlier buffer: this is
+       * nearly all of them, and this path most of the waveform's own work. */
+      if (lo > hi && d->rate >= 8 * FL_WAVEFORM_BINS_PER_SECOND &&
+          bin_start (d->cur_bin + 4, d->rate) - pos <= n - i)
+        {
+          __m128i x[8];
+
+          for (int k = 0; k < 4; k++)
+            {
+              guint64 next = bin_start (d->cur_bin + k + 1, d->rate);
+
+              lanes_s16 (s + i, (gsize) (next - pos), &x[2 * k], &x[2 * k + 1]);
+              i += (gsize) (next - pos);
+              pos = next;
+            }
+          fold_four_s16 (x, bins + n_bins);
+          n_bins += 4;
+          d->cur_bin += 4;
+          end = bin_start (d->cur_bin + 1, d->rate);
+          continue;
+        }
+#endif
+      take = (gsize) MIN (end - pos, (guint64) (n - i));
       minmax_s16 (s + i, take, &lo, &hi);
       i += take;
       pos += take;
