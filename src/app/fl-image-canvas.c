@@ -858,6 +858,8 @@ typedef struct
   int height;
   int scale;
   guint64 version;
+  /* Per layer tile, whether anything was drawn in it. */
+  guint8 *used;
 } ShapesJob;
 
 static void
@@ -867,6 +869,7 @@ shapes_job_free (gpointer data)
 
   g_ptr_array_unref (job->shapes);
   g_array_unref (job->colors);
+  g_free (job->used);
   g_free (job);
 }
 
@@ -918,7 +921,7 @@ trace_shape (const ShapesJob *job, cairo_t *cr, const FlShape *shape)
     }
 }
 
-/* The shapes of an image area around the view: a third of a view more on
+/* The shapes of an image area around the view: a fifth of a view more on
  * every side, within the image and its handles, so that panning reuses the
  * layer for a while; larger layers cost more to upload than they save.
  * NULL when there is nothing to draw. */
@@ -934,10 +937,10 @@ shapes_job_new (FlImageCanvas *self, int width, int height)
   w = x1 - x0;
   h = y1 - y0;
   margin = (HANDLE_SIZE + 40) / self->zoom;
-  x0 = MAX (x0 - w * 0.3, -margin);
-  y0 = MAX (y0 - h * 0.3, -margin);
-  x1 = MIN (x1 + w * 0.3, self->image_width + margin);
-  y1 = MIN (y1 + h * 0.3, self->image_height + margin);
+  x0 = MAX (x0 - w * 0.2, -margin);
+  y0 = MAX (y0 - h * 0.2, -margin);
+  x1 = MIN (x1 + w * 0.2, self->image_width + margin);
+  y1 = MIN (y1 + h * 0.2, self->image_height + margin);
 
   job = g_new0 (ShapesJob, 1);
   job->shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_shape_free);
@@ -984,8 +987,40 @@ free_surface_bytes (gpointer data)
 /* Draws the layer with cairo on the CPU: thousands of thin outlines cost
  * far less there than as render nodes on a software GL. Shapes of a label
  * share one path and one stroke. Safe in any thread. */
+#define LAYER_TILE_SIZE 256
+
+/* Notes which tiles of the layer hold anything: the empty ones are not
+ * made into textures, and the renderer neither uploads nor blends them. */
+static void
+find_used_tiles (ShapesJob *job, const guint8 *data, int stride, int w, int h)
+{
+  int cols = (w + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE;
+  int rows = (h + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE;
+
+  job->used = g_new0 (guint8, (gsize) cols * rows);
+  for (int y = 0; y < h; y++)
+    {
+      const guint32 *row = (const guint32 *) (data + (gsize) y * stride);
+
+      for (int col = 0; col < cols; col++)
+        {
+          guint8 *used = &job->used[(y / LAYER_TILE_SIZE) * cols + col];
+          int end = MIN (w, (col + 1) * LAYER_TILE_SIZE);
+
+          if (*used)
+            continue;
+          for (int x = col * LAYER_TILE_SIZE; x < end; x++)
+            if (row[x] != 0)
+              {
+                *used = 1;
+                break;
+              }
+        }
+    }
+}
+
 static GBytes *
-shapes_job_draw (const ShapesJob *job)
+shapes_job_draw (ShapesJob *job)
 {
   g_autoptr (GHashTable) by_label =
     g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
@@ -1053,6 +1088,8 @@ shapes_job_draw (const ShapesJob *job)
     }
   cairo_destroy (cr);
   cairo_surface_flush (surface);
+  find_used_tiles (job, cairo_image_surface_get_data (surface),
+                   cairo_image_surface_get_stride (surface), w, h);
 
   bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
                                       (gsize) cairo_image_surface_get_stride (surface) * h,
@@ -1060,12 +1097,17 @@ shapes_job_draw (const ShapesJob *job)
   return g_steal_pointer (&bytes);
 }
 
-#define LAYER_TILE_SIZE 256
-
 /* Cut into tiles that share the layer's pixels, so a frame draws only the
  * tiles in view and most of them lie wholly inside the canvas: a texture
  * that reaches past its clip is drawn with a costlier shader, and the
  * renderer uploads only what is drawn. */
+static void
+unref_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
 static void
 install_layer (FlImageCanvas *self, const ShapesJob *job, GBytes *bytes)
 {
@@ -1073,7 +1115,7 @@ install_layer (FlImageCanvas *self, const ShapesJob *job, GBytes *bytes)
   int stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, w);
 
   g_clear_pointer (&self->shapes_tiles, g_ptr_array_unref);
-  self->shapes_tiles = g_ptr_array_new_with_free_func (g_object_unref);
+  self->shapes_tiles = g_ptr_array_new_with_free_func (unref_if_set);
   self->shapes_cols = (w + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE;
   self->shapes_scale = job->scale;
   for (int y = 0; y < h; y += LAYER_TILE_SIZE)
@@ -1083,6 +1125,11 @@ install_layer (FlImageCanvas *self, const ShapesJob *job, GBytes *bytes)
         g_autoptr (GBytes) slice = g_bytes_new_from_bytes (
           bytes, (gsize) y * stride + (gsize) x * 4, (gsize) (th - 1) * stride + (gsize) tw * 4);
 
+        if (!job->used[(y / LAYER_TILE_SIZE) * self->shapes_cols + x / LAYER_TILE_SIZE])
+          {
+            g_ptr_array_add (self->shapes_tiles, NULL);
+            continue;
+          }
         g_ptr_array_add (self->shapes_tiles,
                          gdk_memory_texture_new (tw, th, GDK_MEMORY_DEFAULT, slice, stride));
       }
@@ -1248,11 +1295,14 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
   for (guint i = 0; i < self->shapes_tiles->len; i++)
     {
       GdkTexture *tile = g_ptr_array_index (self->shapes_tiles, i);
-      double tx0 = x0 + (int) (i % self->shapes_cols) * LAYER_TILE_SIZE * scale;
-      double ty0 = y0 + (int) (i / self->shapes_cols) * LAYER_TILE_SIZE * scale;
-      double tx1 = tx0 + gdk_texture_get_width (tile) * scale;
-      double ty1 = ty0 + gdk_texture_get_height (tile) * scale;
+      double tx0, ty0, tx1, ty1;
 
+      if (tile == NULL)
+        continue;
+      tx0 = x0 + (int) (i % self->shapes_cols) * LAYER_TILE_SIZE * scale;
+      ty0 = y0 + (int) (i / self->shapes_cols) * LAYER_TILE_SIZE * scale;
+      tx1 = tx0 + gdk_texture_get_width (tile) * scale;
+      ty1 = ty0 + gdk_texture_get_height (tile) * scale;
       if (tx1 <= 0 || ty1 <= 0 || tx0 >= width || ty0 >= height)
         continue;
       gtk_snapshot_append_texture (snapshot, tile,
