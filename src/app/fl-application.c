@@ -11,6 +11,8 @@
 #include "fl-window.h"
 
 #define FL_SETTINGS_SCHEMA_ID "io.github.fairlabel.Fairlabel"
+/* Quit ends the application after this long even if something still holds it. */
+#define QUIT_GRACE_MS 1500
 
 struct _FlApplication
 {
@@ -21,6 +23,8 @@ struct _FlApplication
   /* From the command line and FAIRLABEL_TOKEN: used for this run only. */
   char *server_url;
   char *token;
+
+  guint quit_source;
 };
 
 G_DEFINE_FINAL_TYPE (FlApplication, fl_application, ADW_TYPE_APPLICATION)
@@ -194,20 +198,33 @@ fl_application_about_action (GSimpleAction *action, GVariant *parameter, gpointe
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static gboolean
+fl_application_quit_now (gpointer user_data)
+{
+  FlApplication *self = FL_APPLICATION (user_data);
+
+  self->quit_source = 0;
+  g_application_quit (G_APPLICATION (self));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 fl_application_quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   FlApplication *self = FL_APPLICATION (user_data);
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
-  /* Closing each window first lets it save its state. */
+  /* Closing each window first lets it save its state and give back the task reserved to keep
+   * going; the application ends once nothing holds it any more (that give-back waits a second
+   * at the most), and in any case after QUIT_GRACE_MS. */
   for (GList *l = windows; l != NULL;)
     {
       GtkWindow *window = l->data;
       l = l->next;
       gtk_window_close (window);
     }
-  g_application_quit (G_APPLICATION (self));
+  if (self->quit_source == 0)
+    self->quit_source = g_timeout_add (QUIT_GRACE_MS, fl_application_quit_now, self);
 }
 
 static const GActionEntry app_actions[] = {
@@ -271,6 +288,15 @@ fl_application_activate (GApplication *app)
 }
 
 static void
+fl_application_shutdown (GApplication *app)
+{
+  FlApplication *self = FL_APPLICATION (app);
+
+  g_clear_handle_id (&self->quit_source, g_source_remove);
+  G_APPLICATION_CLASS (fl_application_parent_class)->shutdown (app);
+}
+
+static void
 fl_application_finalize (GObject *object)
 {
   FlApplication *self = FL_APPLICATION (object);
@@ -292,6 +318,7 @@ fl_application_class_init (FlApplicationClass *klass)
   app_class->local_command_line = fl_application_local_command_line;
   app_class->startup = fl_application_startup;
   app_class->activate = fl_application_activate;
+  app_class->shutdown = fl_application_shutdown;
 }
 
 static void

@@ -389,8 +389,13 @@ fl_window_close_request (GtkWindow *window)
 {
   FlWindow *self = FL_WINDOW (window);
 
+  GtkWidget *child = adw_bin_get_child (self->connected_bin);
+
   fl_window_save_size (self);
   g_cancellable_cancel (self->connect_cancellable);
+  /* Before the window goes, while the workspace can still reach its server. */
+  if (FL_IS_WORKSPACE (child))
+    fl_workspace_leave (FL_WORKSPACE (child));
 
   return GTK_WINDOW_CLASS (fl_window_parent_class)->close_request (window);
 }

@@ -16,6 +16,8 @@
 #define DRAFT_DELAY_MS 500
 #define WORK_TIME_SECONDS 60
 #define ASSET_CACHE_BYTES (2 * (gint64) 1024 * 1024 * 1024)
+/* How long leaving waits for the server to take back a reserved task. */
+#define LEAVING_GIVE_BACK_MS 1000
 
 /* An assignment with its files, ready to show. */
 typedef struct
@@ -60,7 +62,8 @@ struct _FlWorkspace
   guint heartbeat_source;
   gint64 last_input_us;
 
-  Prepared *next; /* keep going: reserved and downloaded */
+  Prepared *next;           /* keep going: reserved and downloaded */
+  Prepared *preparing_next; /* keep going: reserved, its files on their way */
   gboolean reserving;
   gboolean show_next_when_ready;
   guint returning_next; /* reserved tasks being given back */
@@ -69,6 +72,7 @@ struct _FlWorkspace
   gint64 persisted_seconds;
   guint work_time_source;
   gboolean unauthorized;
+  gboolean left;
 
   AdwToastOverlay *toast_overlay;
   GtkStack *stack;
@@ -99,6 +103,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static void reserve_next (FlWorkspace *self);
+static void give_back_on_leaving (FlWorkspace *self, gint64 assignment_id);
 static void show_prepared (FlWorkspace *self, Prepared *prepared);
 static void refresh_today (FlWorkspace *self);
 
@@ -266,7 +271,11 @@ on_asset_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
   if (--prepared->pending == 0)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        prepared_free (prepared);
+        {
+          if (job->self->preparing_next == prepared)
+            job->self->preparing_next = NULL;
+          prepared_free (prepared);
+        }
       else
         job->done (job->self, prepared);
     }
@@ -541,7 +550,14 @@ next_unwanted (FlWorkspace *self)
 static void
 on_next_prepared (FlWorkspace *self, Prepared *prepared)
 {
+  self->preparing_next = NULL;
   self->reserving = FALSE;
+  if (self->left)
+    {
+      /* Given back when leaving. */
+      prepared_free (prepared);
+      return;
+    }
   if (next_unwanted (self))
     {
       give_back (self, prepared->assignment->id);
@@ -587,6 +603,14 @@ on_next_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_debug ("Reserved assignment %" G_GINT64_FORMAT " to keep going", assignment->id);
+  if (self->left)
+    {
+      self->reserving = FALSE;
+      if (self->client != NULL)
+        give_back_on_leaving (self, assignment->id);
+      fl_assignment_free (assignment);
+      return;
+    }
   if (next_unwanted (self))
     {
       /* No need to download what goes straight back. */
@@ -596,7 +620,8 @@ on_next_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
       load_offers_when_settled (self);
       return;
     }
-  prepare (self, prepared_new (assignment), on_next_prepared);
+  self->preparing_next = prepared_new (assignment);
+  prepare (self, self->preparing_next, on_next_prepared);
 }
 
 static void
@@ -1089,6 +1114,91 @@ on_drafts_listed (GObject *source, GAsyncResult *result, gpointer user_data)
   /* The offers were asked for at the start, alongside this. */
 }
 
+/* Leaving for good: the window closes or the app quits. */
+
+/* The give-back outlives the workspace; it holds the application, if any, so that quitting
+ * waits for the answer, a second at the most. */
+typedef struct
+{
+  GApplication *app;
+  GCancellable *cancellable;
+  guint timeout_source;
+  gint64 assignment_id;
+} LeavingGiveBack;
+
+static void
+on_given_back_on_leaving (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  LeavingGiveBack *give_back = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) answer = fl_client_return_finish (FL_CLIENT (source), result, &error);
+
+  if (answer == NULL)
+    g_debug ("Could not give back reserved assignment %" G_GINT64_FORMAT " on leaving: %s",
+             give_back->assignment_id, error->message);
+  else
+    g_debug ("Gave back reserved assignment %" G_GINT64_FORMAT " on leaving",
+             give_back->assignment_id);
+  g_clear_handle_id (&give_back->timeout_source, g_source_remove);
+  if (give_back->app != NULL)
+    g_application_release (give_back->app);
+  g_clear_object (&give_back->app);
+  g_clear_object (&give_back->cancellable);
+  g_free (give_back);
+}
+
+static gboolean
+on_leaving_timeout (gpointer user_data)
+{
+  LeavingGiveBack *give_back = user_data;
+
+  give_back->timeout_source = 0;
+  g_cancellable_cancel (give_back->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+give_back_on_leaving (FlWorkspace *self, gint64 assignment_id)
+{
+  LeavingGiveBack *give_back = g_new0 (LeavingGiveBack, 1);
+  GApplication *app = g_application_get_default ();
+
+  g_debug ("Giving back reserved assignment %" G_GINT64_FORMAT " on leaving", assignment_id);
+  give_back->assignment_id = assignment_id;
+  if (app != NULL)
+    {
+      give_back->app = g_object_ref (app);
+      g_application_hold (app);
+    }
+  give_back->cancellable = g_cancellable_new ();
+  give_back->timeout_source = g_timeout_add (LEAVING_GIVE_BACK_MS, on_leaving_timeout, give_back);
+  fl_client_return_async (self->client, assignment_id, 0, give_back->cancellable,
+                          on_given_back_on_leaving, give_back);
+}
+
+void
+fl_workspace_leave (FlWorkspace *self)
+{
+  g_return_if_fail (FL_IS_WORKSPACE (self));
+
+  if (self->left || self->clock == NULL || self->store == NULL || self->client == NULL)
+    return;
+  self->left = TRUE;
+  /* The task in progress stays reserved: its draft goes to the disk and comes back on the next
+   * start. Only the one reserved ahead, not yet started, goes back to the pool. */
+  if (self->current != NULL)
+    save_draft_sync (self);
+  persist_work_time (self);
+  self->show_next_when_ready = FALSE;
+  if (self->next != NULL)
+    give_back_on_leaving (self, self->next->assignment->id);
+  else if (self->preparing_next != NULL)
+    give_back_on_leaving (self, self->preparing_next->assignment->id);
+  g_clear_pointer (&self->next, prepared_free);
+  /* Stops what is under way, downloads of the reserved task's files included (they free it). */
+  g_cancellable_cancel (self->cancellable);
+}
+
 /* Life cycle */
 
 static void
@@ -1096,13 +1206,8 @@ fl_workspace_dispose (GObject *object)
 {
   FlWorkspace *self = FL_WORKSPACE (object);
 
-  if (self->clock != NULL && self->store != NULL && self->client != NULL)
-    {
-      /* The app may be quitting: the last edits go to the disk before it does. */
-      if (self->current != NULL)
-        save_draft_sync (self);
-      persist_work_time (self);
-    }
+  /* The app may be quitting: the last edits go to the disk before it does. */
+  fl_workspace_leave (self);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->draft_source, g_source_remove);

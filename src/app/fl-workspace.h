@@ -36,5 +36,10 @@ FlTaskPage *fl_workspace_get_task_page (FlWorkspace *self);
 FlEarningsPage *fl_workspace_get_earnings_page (FlWorkspace *self);
 /* Submissions committed locally and not yet delivered. */
 guint fl_workspace_get_waiting (FlWorkspace *self);
+/* The worker leaves for good (the window closes, the app quits): the open task's draft is
+ * saved and it stays reserved; the task reserved ahead to keep going goes back to the pool,
+ * the application held (if there is one) until the server answers, a second at the most.
+ * Also done on dispose. */
+void fl_workspace_leave (FlWorkspace *self);
 
 G_END_DECLS

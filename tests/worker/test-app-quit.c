@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "TestAppQuit"
+
+#include "config.h"
+
+#include "fl-image-view.h"
+#include "fl-local-store.h"
+#include "fl-test-gtk.h"
+#include "fl-test-server.h"
+#include "fl-test-support.h"
+#include "fl-window.h"
+#include "fl-workspace.h"
+
+/* The real application, run as main() runs it, quit with its Quit action while a task is open
+ * and the next one is reserved to keep going, against the real server. */
+
+static FlTestServer *server;
+static FlApplication *app;
+
+static guint
+count_active (gint64 project, gint64 *last_id)
+{
+  g_autoptr (JsonNode) answer = NULL;
+  JsonArray *list;
+  guint status, n = 0;
+
+  answer = fl_test_server_request (server, "GET", "/api/v1/me/assignments", server->worker_token,
+                                   NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  list = json_object_get_array_member (json_node_get_object (answer), "assignments");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *a = json_array_get_object_element (list, i);
+
+      if (json_object_get_int_member (a, "project_id") == project &&
+          g_strcmp0 (json_object_get_string_member (a, "state"), "active") == 0)
+        {
+          n++;
+          if (last_id != NULL)
+            *last_id = json_object_get_int_member (a, "id");
+        }
+    }
+  return n;
+}
+
+typedef enum
+{
+  STEP_CONNECT,
+  STEP_ACCEPT,
+  STEP_EDIT,
+  STEP_RESERVED,
+  STEP_QUIT,
+} Step;
+
+typedef struct
+{
+  gint64 project;
+  Step step;
+  gint64 open_task;
+  gint64 reserved_at;
+  gboolean quit_sent;
+} Run;
+
+static FlWorkspace *
+find_workspace (void)
+{
+  GtkWindow *window = fl_test_find_toplevel (FL_TYPE_WINDOW);
+
+  if (window == NULL || g_strcmp0 (fl_window_get_visible_page (FL_WINDOW (window)), "connected"))
+    return NULL;
+  return FL_WORKSPACE (fl_test_find_widget_of_type (GTK_WIDGET (window), FL_TYPE_WORKSPACE, NULL));
+}
+
+/* Steps through the run from the main loop, so that the application runs as it does for users. */
+static gboolean
+step (gpointer user_data)
+{
+  Run *run = user_data;
+  FlWorkspace *workspace = find_workspace ();
+  FlImageView *view;
+  const char *tags[] = { "night", NULL };
+
+  if (workspace == NULL)
+    return G_SOURCE_CONTINUE;
+  switch (run->step)
+    {
+      case STEP_CONNECT:
+        if (g_strcmp0 (fl_workspace_get_visible_page (workspace), "offers") != 0 ||
+            g_list_model_get_n_items (
+              fl_offers_page_get_model (fl_workspace_get_offers_page (workspace))) == 0)
+          return G_SOURCE_CONTINUE;
+        g_signal_emit_by_name (fl_workspace_get_offers_page (workspace), "accept", run->project);
+        run->step = STEP_ACCEPT;
+        return G_SOURCE_CONTINUE;
+
+      case STEP_ACCEPT:
+        view = FL_IMAGE_VIEW (
+          fl_test_find_widget_of_type (GTK_WIDGET (workspace), FL_TYPE_IMAGE_VIEW, NULL));
+        if (g_strcmp0 (fl_workspace_get_visible_page (workspace), "task") != 0 || view == NULL ||
+            fl_image_document_get_width (fl_image_view_get_document (view)) == 0)
+          return G_SOURCE_CONTINUE;
+        run->open_task = fl_task_page_get_assignment_id (fl_workspace_get_task_page (workspace));
+        /* Drafted work: it must survive the quit. */
+        fl_image_document_set_tags (fl_image_view_get_document (view), tags);
+        run->step = STEP_EDIT;
+        return G_SOURCE_CONTINUE;
+
+      case STEP_EDIT:
+        /* The next task is reserved ahead, to keep going. */
+        if (count_active (run->project, NULL) < 2)
+          return G_SOURCE_CONTINUE;
+        run->step = STEP_RESERVED;
+        run->reserved_at = g_get_monotonic_time ();
+        return G_SOURCE_CONTINUE;
+
+      case STEP_RESERVED:
+        /* Its files have a moment to arrive, as they do while the worker works. */
+        if (g_get_monotonic_time () - run->reserved_at < 300 * 1000)
+          return G_SOURCE_CONTINUE;
+        run->step = STEP_QUIT;
+        g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+        run->quit_sent = TRUE;
+        return G_SOURCE_REMOVE;
+
+      case STEP_QUIT:
+      default:
+        return G_SOURCE_REMOVE;
+    }
+}
+
+static void
+test_quit_gives_back_the_reserved_task_and_keeps_the_draft (void)
+{
+  const char *argv[] = { "fairlabel", "--server", server->url, NULL };
+  g_autoptr (GSettings) settings = g_settings_new ("io.github.fairlabel.Fairlabel");
+  g_autoptr (FlLocalStore) store = NULL;
+  g_autoptr (GPtrArray) drafts = NULL;
+  g_autoptr (GError) error = NULL;
+  Run run = { 0 };
+  gint64 still_active = 0;
+  guint timeout;
+  int status;
+
+  run.project = fl_test_server_add_image_project (server, "Quit", "0.30", 60, 900, 5);
+  g_settings_set_boolean (settings, "keep-going", TRUE);
+  app = fl_test_application_new ();
+  g_setenv ("FAIRLABEL_TOKEN", server->worker_token, TRUE);
+  timeout = g_timeout_add (50, step, &run);
+  status = g_application_run (G_APPLICATION (app), 3, (char **) argv);
+  g_unsetenv ("FAIRLABEL_TOKEN");
+  if (!run.quit_sent)
+    g_source_remove (timeout);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (run.quit_sent);
+  /* Back from g_application_run(): the reserved task went back before the app ended; the one
+   * in progress is still this worker's. */
+  g_assert_cmpuint (count_active (run.project, &still_active), ==, 1);
+  g_assert_cmpint (still_active, ==, run.open_task);
+
+  /* Its draft is on the disk, edits included, for the next start. */
+  store = fl_local_store_new (NULL, &error);
+  g_assert_no_error (error);
+  drafts = fl_local_store_list_drafts_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (drafts->len, ==, 1);
+  g_assert_cmpint (((FlDraft *) drafts->pdata[0])->assignment_id, ==, run.open_task);
+  g_assert_nonnull (strstr (((FlDraft *) drafts->pdata[0])->result_json, "night"));
+}
+
+int
+main (int argc, char *argv[])
+{
+  FlTestSession *session;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  session = fl_test_session_new ();
+  server = fl_test_server_start ();
+
+  g_test_add_func ("/worker/app/quit-gives-back-the-reserved-task-and-keeps-the-draft",
+                   test_quit_gives_back_the_reserved_task_and_keeps_the_draft);
+
+  status = g_test_run ();
+
+  g_clear_object (&app);
+  fl_test_server_free (server);
+  fl_test_session_free (session);
+  return status;
+}
