@@ -8,6 +8,9 @@
 
 #include "fl-image-loader.h"
 #include "fl-image-view.h"
+
+/* A load quicker than this shows no spinner. */
+#define LOADING_DELAY_MS 300
 #include "fl-label-config.h"
 #include "fl-label-row.h"
 
@@ -16,7 +19,9 @@ struct _FlImageView
   GtkWidget parent_instance;
 
   GtkStack *stack;
+  GtkWidget *loading_box;
   GtkSpinner *spinner;
+  guint loading_id;
   AdwStatusPage *error_page;
   FlImageCanvas *canvas;
   GtkRevealer *warning_revealer;
@@ -94,14 +99,38 @@ show_warnings (FlImageView *self, GPtrArray *warnings)
   gtk_revealer_set_reveal_child (self->warning_revealer, TRUE);
 }
 
+static gboolean
+reveal_loading (gpointer user_data)
+{
+  FlImageView *self = user_data;
+
+  self->loading_id = 0;
+  gtk_widget_set_visible (self->loading_box, TRUE);
+  gtk_spinner_start (self->spinner);
+  return G_SOURCE_REMOVE;
+}
+
+/* Over the canvas, so that the tools and labels are there while the image
+ * is decoded; shown only when that takes long, as each frame of the
+ * spinner repaints the window and takes the processor from the decoders. A
+ * spinner left running would wake the main loop every frame. */
+static void
+show_loading (FlImageView *self, gboolean loading)
+{
+  g_clear_handle_id (&self->loading_id, g_source_remove);
+  if (loading)
+    self->loading_id = g_timeout_add (LOADING_DELAY_MS, reveal_loading, self);
+  gtk_widget_set_visible (self->loading_box, FALSE);
+  gtk_spinner_stop (self->spinner);
+}
+
 static void
 show_error (FlImageView *self, const char *message)
 {
   g_free (self->error);
   self->error = g_strdup (message);
   adw_status_page_set_description (self->error_page, message);
-  /* A spinner left running would wake the main loop every frame. */
-  gtk_spinner_stop (self->spinner);
+  show_loading (self, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "error");
   g_signal_emit (self, signals[LOAD_FAILED], 0, message);
 }
@@ -200,8 +229,6 @@ on_size_known (FlImageLoader *loader, int width, int height, FlImageView *self)
   fl_image_canvas_set_document (self->canvas, self->document);
   sync_tags (self);
   show_warnings (self, warnings);
-  gtk_spinner_stop (self->spinner);
-  gtk_stack_set_visible_child_name (self->stack, "editor");
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
   g_debug ("%u shapes laid out in %.3f s", fl_image_document_get_n_shapes (self->document),
            (g_get_monotonic_time () - start) / 1e6);
@@ -213,6 +240,7 @@ on_level_ready (FlImageLoader *loader, guint level, FlRaster *raster, int width,
                 FlImageView *self)
 {
   fl_image_canvas_add_level (self->canvas, level, raster);
+  show_loading (self, FALSE);
 }
 
 static void
@@ -330,8 +358,8 @@ fl_image_view_load (FlImageView *self, GFile *asset, JsonObject *label_config,
 
   if (pre_annotation != NULL)
     self->pre_annotation = json_node_copy (pre_annotation);
-  gtk_spinner_start (self->spinner);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
+  show_loading (self, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "editor");
   self->cancellable = g_cancellable_new ();
   fl_image_loader_load_async (self->loader, asset, self->cancellable, on_load_done,
                               g_object_ref (self));
@@ -889,6 +917,7 @@ fl_image_view_dispose (GObject *object)
 {
   FlImageView *self = FL_IMAGE_VIEW (object);
 
+  g_clear_handle_id (&self->loading_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->document != NULL)
@@ -962,6 +991,7 @@ fl_image_view_class_init (FlImageViewClass *klass)
                                                "/io/github/fairlabel/Fairlabel/fl-image-view.ui");
   gtk_widget_class_bind_template_child (widget_class, FlImageView, stack);
   gtk_widget_class_bind_template_child (widget_class, FlImageView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, FlImageView, loading_box);
   gtk_widget_class_bind_template_child (widget_class, FlImageView, error_page);
   gtk_widget_class_bind_template_child (widget_class, FlImageView, canvas);
   gtk_widget_class_bind_template_child (widget_class, FlImageView, warning_revealer);
@@ -1085,6 +1115,7 @@ fl_image_view_init (FlImageView *self)
   self->tool = g_strdup ("select");
   self->shapes_visible = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_stack_set_visible_child_name (self->stack, "editor");
   self->loader = fl_image_loader_new ();
   g_signal_connect (self->loader, "size-known", G_CALLBACK (on_size_known), self);
   g_signal_connect (self->loader, "level-ready", G_CALLBACK (on_level_ready), self);

@@ -15,8 +15,9 @@
 
 /* Decodes a JPEG straight to its Y'CbCr planes with libjpeg's raw data
  * interface: no colour conversion, no chroma upsampling, half the memory
- * of RGB. The half-size raster is made from the rows as they are decoded,
- * while they are still in the cache. */
+ * of RGB. The quarter-size image, which shows a whole photo on most
+ * screens, is made from the rows as they are decoded, while they are still
+ * in the cache. */
 
 typedef struct
 {
@@ -153,7 +154,14 @@ typedef struct
   struct jpeg_decompress_struct info;
   ErrorManager errors;
   FlRaster *raster;
+  /* The image at half and at a quarter of the size, made while decoding:
+   * planes, then the quarter as RGB. */
   FlRaster *half;
+  FlRaster *quarter;
+  FlRaster *quarter_rgb;
+  int half_rows[3];
+  int quarter_rows[3];
+  int rgb_rows;
   guint8 *scratch;
 } Decode;
 
@@ -163,11 +171,68 @@ decode_clear (Decode *d)
   jpeg_destroy_decompress (&d->info);
   g_clear_object (&d->raster);
   g_clear_object (&d->half);
+  g_clear_object (&d->quarter);
+  g_clear_object (&d->quarter_rgb);
   g_free (d->scratch);
 }
 
+/* Rows of plane @p of @src ready; returns how many rows of the same plane
+ * of @dest, at half the size, can then be made. */
+static int
+halve_ready (FlRaster *src, FlRaster *dest, guint p, int src_rows, int *done)
+{
+  int height;
+  int ready;
+
+  fl_raster_get_plane (src, p, NULL, &height, NULL);
+  ready = src_rows >= height ? G_MAXINT : src_rows / 2;
+  fl_raster_halve_rows (src, dest, p, *done, ready);
+  fl_raster_get_plane (dest, p, NULL, &height, NULL);
+  *done = MAX (*done, MIN (ready, height));
+  return *done;
+}
+
+/* After a band of rows of every plane: the smaller images as far as they
+ * can go, while the rows are still in the cache. */
+static void
+follow_band (Decode *d, const int *rows)
+{
+  guint n = d->info.num_components;
+  int luma = 0, chroma = G_MAXINT, height;
+
+  if (d->half == NULL)
+    return;
+  for (guint p = 0; p < n; p++)
+    {
+      int half_rows = halve_ready (d->raster, d->half, p, rows[p], &d->half_rows[p]);
+      int quarter_rows = halve_ready (d->half, d->quarter, p, half_rows, &d->quarter_rows[p]);
+
+      if (p == 0)
+        luma = quarter_rows;
+      else
+        chroma = MIN (chroma, quarter_rows);
+    }
+  /* An RGB row needs its luma row and the chroma row that covers it. */
+  height = fl_raster_get_height (d->quarter);
+  if (n > 1)
+    {
+      int chroma_height;
+      guint shift;
+
+      fl_raster_get_plane (d->quarter, FL_RASTER_PLANE_CB, NULL, &chroma_height, NULL);
+      fl_raster_get_chroma_shift (d->quarter, NULL, &shift);
+      luma = MIN (luma, chroma >= chroma_height ? height : chroma << shift);
+    }
+  luma = MIN (luma, height);
+  if (luma > d->rgb_rows)
+    {
+      fl_raster_convert_rows (d->quarter, d->quarter_rgb, d->rgb_rows, luma);
+      d->rgb_rows = luma;
+    }
+}
+
 /* Reads the image data of a started decompression into d->raster, and
- * halves each band of rows into d->half as it comes. */
+ * makes the smaller images from each band of rows as it comes. */
 static gboolean
 read_planes (Decode *d, GCancellable *cancellable)
 {
@@ -176,12 +241,11 @@ read_planes (Decode *d, GCancellable *cancellable)
   int band = info->max_v_samp_factor * DCTSIZE;
   JSAMPROW rows[3][4 * DCTSIZE];
   JSAMPARRAY arrays[3] = { rows[0], rows[1], rows[2] };
-  int halved[3] = { 0, 0, 0 };
 
   while (info->output_scanline < info->output_height)
     {
       int line = info->output_scanline;
-      gboolean last;
+      int done[3];
 
       if (g_cancellable_is_cancelled (cancellable))
         return FALSE;
@@ -194,30 +258,24 @@ read_planes (Decode *d, GCancellable *cancellable)
 
           for (int r = 0; r < c->v_samp_factor * DCTSIZE; r++)
             rows[p][r] = first + r < height ? plane + (gsize) (first + r) * stride : d->scratch;
+          done[p] = MIN (height, (line + band) * c->v_samp_factor / info->max_v_samp_factor);
         }
       jpeg_read_raw_data (info, arrays, band);
-      last = info->output_scanline >= info->output_height;
-      for (guint p = 0; p < n && d->half != NULL; p++)
-        {
-          jpeg_component_info *c = &info->comp_info[p];
-          int done = (line + band) * c->v_samp_factor / info->max_v_samp_factor;
-          int ready = last ? G_MAXINT : done / 2;
-
-          fl_raster_halve_rows (d->raster, d->half, p, halved[p], ready);
-          halved[p] = MAX (halved[p], ready);
-        }
+      follow_band (d, done);
     }
   return TRUE;
 }
 
-/* Returns the image at full size in the file's own orientation, and at
- * half size in @half, with the file's EXIF orientation in @orientation.
+/* Returns the image at full size in the file's own orientation, and at a
+ * quarter of the size as RGB in @quarter (unless it is tiny), with the
+ * file's EXIF orientation in @orientation.
  * Sets @planar to FALSE and returns NULL without an error for a JPEG whose
  * planes are not kept as they are (CMYK, RGB, unusual subsampling): those
  * are for gdk-pixbuf to decode. */
 FlRaster *
 fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancellable *cancellable,
-                             FlRaster **half, guint *orientation, gboolean *planar, GError **error)
+                             FlRaster **quarter, guint *orientation, gboolean *planar,
+                             GError **error)
 {
   /* Static storage duration is not needed, only a stable address across
    * longjmp (): everything that changes after setjmp () lives in here. */
@@ -225,9 +283,9 @@ fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancellable *can
   guint shift_x = 0, shift_y = 0;
   gboolean ok;
 
-  g_return_val_if_fail (half != NULL && orientation != NULL && planar != NULL, NULL);
+  g_return_val_if_fail (quarter != NULL && orientation != NULL && planar != NULL, NULL);
 
-  *half = NULL;
+  *quarter = NULL;
   *planar = TRUE;
   *orientation = fl_image_jpeg_read_orientation (data, length);
   d->info.err = jpeg_std_error (&d->errors.manager);
@@ -278,8 +336,23 @@ fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancellable *can
         }
     }
   d->scratch = g_malloc ((gsize) d->info.comp_info[0].width_in_blocks * DCTSIZE + 64);
-  if (d->info.output_width > 1 || d->info.output_height > 1)
-    d->half = fl_raster_new_half (d->raster);
+  if (d->info.output_width > 3 || d->info.output_height > 3)
+    {
+      g_autoptr (GdkPixbuf) pixbuf = NULL;
+
+      d->half = fl_raster_new_half (d->raster);
+      d->quarter = d->half != NULL ? fl_raster_new_half (d->half) : NULL;
+      pixbuf = d->quarter != NULL
+                 ? gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, fl_raster_get_width (d->quarter),
+                                   fl_raster_get_height (d->quarter))
+                 : NULL;
+      d->quarter_rgb = pixbuf != NULL ? fl_raster_new_for_pixbuf (pixbuf) : NULL;
+      if (d->quarter_rgb == NULL)
+        {
+          g_clear_object (&d->half);
+          g_clear_object (&d->quarter);
+        }
+    }
 
   ok = read_planes (d, cancellable);
   if (!ok)
@@ -290,7 +363,7 @@ fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancellable *can
       return NULL;
     }
   jpeg_finish_decompress (&d->info);
-  *half = g_steal_pointer (&d->half);
+  *quarter = g_steal_pointer (&d->quarter_rgb);
   {
     FlRaster *raster = g_steal_pointer (&d->raster);
 

@@ -500,11 +500,12 @@ decode_with_pixbuf (GMappedFile *mapped, const char *format_name, FlRaster **hal
   return NULL;
 }
 
-/* A JPEG is kept as its Y'CbCr planes when it can be; anything else, and
- * JPEGs in other colour spaces, become RGB(A) pixbufs. */
+/* A JPEG is kept as its Y'CbCr planes when it can be, and comes with its
+ * quarter-size level in @quarter; anything else, and JPEGs in other colour
+ * spaces, become RGB(A) pixbufs, with the half-size level in @half. */
 static FlRaster *
 decode_full (LoadData *data, const char *format_name, GCancellable *cancellable, FlRaster **half,
-             GError **error)
+             FlRaster **quarter, GError **error)
 {
   g_autoptr (GMappedFile) mapped = map_whole_file (data, format_name, error);
   g_autoptr (FlRaster) raster = NULL;
@@ -542,7 +543,7 @@ decode_full (LoadData *data, const char *format_name, GCancellable *cancellable,
         }
       raster = g_steal_pointer (&turned);
     }
-  *half = g_steal_pointer (&small);
+  *quarter = g_steal_pointer (&small);
   return g_steal_pointer (&raster);
 }
 
@@ -572,6 +573,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   g_autoptr (GError) error = NULL;
   g_autoptr (FlRaster) full = NULL;
   g_autoptr (FlRaster) half = NULL;
+  g_autoptr (FlRaster) quarter = NULL;
   g_autoptr (GPtrArray) levels = NULL;
   const char *format_name = NULL;
   int width, height;
@@ -591,7 +593,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       g_task_run_in_thread (preview, preview_thread);
     }
 
-  full = decode_full (data, format_name, cancellable, &half, &error);
+  full = decode_full (data, format_name, cancellable, &half, &quarter, &error);
   if (full == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -603,10 +605,18 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 
   /* Made all at once, each from the one before, and handed over coarsest
    * first: a whole-image view shows one of the coarse levels and so becomes
-   * sharp without waiting for the finer ones. */
+   * sharp without waiting for the finer ones. Planes at half the size cost
+   * a quarter of the full ones; read from those on demand, they cost
+   * nothing. */
   levels = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (levels, g_object_ref (full));
-  if (half != NULL && MAX (width, height) > COARSEST_SIDE)
+  if (quarter != NULL && MAX (width, height) > COARSEST_SIDE)
+    {
+      g_ptr_array_add (levels, fl_raster_new_half_of (full));
+      if (MAX (width, height) > 2 * COARSEST_SIDE)
+        g_ptr_array_add (levels, g_steal_pointer (&quarter));
+    }
+  else if (half != NULL && MAX (width, height) > COARSEST_SIDE)
     g_ptr_array_add (levels, g_steal_pointer (&half));
   while (MAX (fl_raster_get_width (g_ptr_array_index (levels, levels->len - 1)),
               fl_raster_get_height (g_ptr_array_index (levels, levels->len - 1))) > COARSEST_SIDE)
@@ -619,15 +629,6 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       if (next == NULL)
         break;
       g_ptr_array_add (levels, next);
-    }
-  /* Planes at half the size cost a quarter of the full ones; read from
-   * those on demand, they cost nothing. */
-  if (levels->len > 2 && fl_raster_get_pixbuf (full) == NULL)
-    {
-      FlRaster *made = g_ptr_array_index (levels, 1);
-
-      g_ptr_array_index (levels, 1) = fl_raster_new_half_of (full);
-      g_object_unref (made);
     }
   for (guint n = levels->len - 1; n > 0; n--)
     deliver (data, n, g_ptr_array_index (levels, n), width, height);

@@ -149,6 +149,17 @@ fl_raster_get_has_alpha (FlRaster *self)
   return self->pixbuf != NULL && gdk_pixbuf_get_has_alpha (self->pixbuf);
 }
 
+/* How many times (as a power of two) the chroma planes are smaller. */
+void
+fl_raster_get_chroma_shift (FlRaster *self, guint *shift_x, guint *shift_y)
+{
+  g_return_if_fail (FL_IS_RASTER (self));
+  if (shift_x != NULL)
+    *shift_x = n_planes (self) > 1 ? self->shift_x : 0;
+  if (shift_y != NULL)
+    *shift_y = n_planes (self) > 1 ? self->shift_y : 0;
+}
+
 gboolean
 fl_raster_is_gray (FlRaster *self)
 {
@@ -366,6 +377,26 @@ fl_raster_read (FlRaster *self, int x, int y, int width, int height, gsize *stri
     convert_row (self, tables, x, y + row, width, pixels + row_bytes * row);
   *stride = row_bytes;
   return g_bytes_new_take (pixels, row_bytes * height);
+}
+
+/* Rows [@first, @end) of @self, Y'CbCr planes, into @rgb, an RGB raster of
+ * the same size. */
+void
+fl_raster_convert_rows (FlRaster *self, FlRaster *rgb, int first, int end)
+{
+  const ColorTables *tables = color_tables ();
+  int stride;
+  guint8 *pixels;
+
+  g_return_if_fail (FL_IS_RASTER (self) && n_planes (self) > 0);
+  g_return_if_fail (FL_IS_RASTER (rgb) && rgb->pixbuf != NULL);
+  g_return_if_fail (!gdk_pixbuf_get_has_alpha (rgb->pixbuf));
+  g_return_if_fail (rgb->width == self->width && rgb->height == self->height);
+
+  stride = gdk_pixbuf_get_rowstride (rgb->pixbuf);
+  pixels = gdk_pixbuf_get_pixels (rgb->pixbuf);
+  for (int row = MAX (first, 0); row < MIN (end, self->height); row++)
+    convert_row (self, tables, 0, row, self->width, pixels + (gsize) row * stride);
 }
 
 /* The whole raster as a pixbuf: the same one for an RGB raster. */

@@ -26,6 +26,7 @@ gboolean fl_raster_get_has_alpha (FlRaster *self);
 gsize fl_raster_get_byte_size (FlRaster *self);
 GdkPixbuf *fl_raster_get_pixbuf (FlRaster *self);
 gboolean fl_raster_is_gray (FlRaster *self);
+void fl_raster_get_chroma_shift (FlRaster *self, guint *shift_x, guint *shift_y);
 guint8 *fl_raster_get_plane (FlRaster *self, FlRasterPlane plane, int *width, int *height,
                              int *stride);
 GBytes *fl_raster_read (FlRaster *self, int x, int y, int width, int height, gsize *stride);
@@ -33,6 +34,7 @@ GdkPixbuf *fl_raster_to_pixbuf (FlRaster *self);
 FlRaster *fl_raster_new_half (FlRaster *self);
 void fl_raster_halve_rows (FlRaster *self, FlRaster *half, FlRasterPlane plane, int first, int end);
 FlRaster *fl_raster_halve (FlRaster *self);
+void fl_raster_convert_rows (FlRaster *self, FlRaster *rgb, int first, int end);
 FlRaster *fl_raster_orient (FlRaster *self, guint orientation);
 
 G_END_DECLS
