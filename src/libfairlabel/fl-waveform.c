@@ -279,25 +279,30 @@ build_levels (FlWaveform *self, gboolean final)
 }
 
 /* Makes room for the bins of the whole file at once, so that appending them as decoding goes
- * does not move them again and again. */
+ * does not move them again and again. The room is written to here, on the loading thread and
+ * outside the lock, so that the streaming thread does not take its page faults one page at a
+ * time as bins arrive. */
 static void
 reserve_levels (FlWaveform *self, gint64 duration_ms)
 {
-  /* A damaged header may claim any length; ten hours of bins take 29 MB of address space. */
+  /* A damaged header may claim any length; ten hours of bins take 29 MB. */
   guint64 n =
     (guint64) CLAMP (duration_ms, 0, 10 * 3600 * 1000) * FL_WAVEFORM_BINS_PER_SECOND / 1000 + 1;
+  GArray *room[FL_WAVEFORM_N_LEVELS];
 
-  g_mutex_lock (&self->lock);
   for (guint k = 0; k < FL_WAVEFORM_N_LEVELS; k++, n = n / 4 + 1)
     {
-      GArray *room;
+      room[k] = g_array_sized_new (FALSE, TRUE, sizeof (Peak), (guint) n);
+      g_array_set_size (room[k], (guint) n);
+      g_array_set_size (room[k], 0);
+    }
 
-      if (n <= self->levels[k]->len)
-        continue;
-      room = g_array_sized_new (FALSE, FALSE, sizeof (Peak), (guint) n);
-      g_array_append_vals (room, self->levels[k]->data, self->levels[k]->len);
+  g_mutex_lock (&self->lock);
+  for (guint k = 0; k < FL_WAVEFORM_N_LEVELS; k++)
+    {
+      g_array_append_vals (room[k], self->levels[k]->data, self->levels[k]->len);
       g_array_unref (self->levels[k]);
-      self->levels[k] = room;
+      self->levels[k] = room[k];
     }
   g_mutex_unlock (&self->lock);
 }
