@@ -1101,6 +1101,9 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     gint64 duration_ms = (gint64) (d->n_samples * 1000 / (guint64) d->rate);
 
     post_update (self, MAX (duration_ms, 1), TRUE, FALSE);
+    /* The main thread has just been woken to show the whole waveform; when the other cores are
+     * busy it would otherwise wait a few milliseconds for this thread's hashing and writing. */
+    g_thread_yield ();
     /* Hashed only once the waveform is whole, so that it does not slow the first drawing. */
     if (sha256 == NULL)
       sha256 = hash_file (d->file, cancellable);
