@@ -284,13 +284,21 @@ on_asset_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+unref_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+static void
 prepare (FlWorkspace *self, Prepared *prepared, void (*done) (FlWorkspace *, Prepared *))
 {
   GPtrArray *assets =
     prepared->assignment->task != NULL ? prepared->assignment->task->assets : NULL;
   guint n = assets != NULL ? assets->len : 0;
 
-  prepared->files = g_ptr_array_new_full (n, (GDestroyNotify) g_object_unref);
+  /* A file not fetched (yet) stays NULL, which g_object_unref() refuses. */
+  prepared->files = g_ptr_array_new_full (n, unref_if_set);
   g_ptr_array_set_size (prepared->files, n);
   if (n == 0)
     {
