@@ -1,40 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "TestServerE2e"
+
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
 
-#include <libsoup/soup.h>
-
 #include "fl-test-http.h"
+#include "fl-test-server-process.h"
+#include "fl-test-support.h"
 #include "formats-fixtures.h"
 
 /* The real fairlabel-server: a COCO file is imported, a worker submits the
  * pre-annotations, a reviewer approves them, and the YOLO export holds the
  * boxes and polygons of the COCO file. */
-
-typedef struct
-{
-  char *tmp;
-  char *data;
-  const char *server;
-} Fixture;
-
-static char *
-run_server_command (Fixture *fx, const char *const *args)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *out = NULL;
-
-  g_ptr_array_add (argv, (gpointer) fx->server);
-  g_ptr_array_add (argv, (gpointer) "--data");
-  g_ptr_array_add (argv, fx->data);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_assert_cmpint (fx_run ((const char *const *) argv->pdata, &out), ==, 0);
-  return g_steal_pointer (&out);
-}
 
 static char *
 first_line (const char *text)
@@ -45,45 +23,42 @@ first_line (const char *text)
 }
 
 static JsonNode *
-post (SoupSession *session, const char *url, const char *token, const char *body)
+post (FlTestServer *server, const char *path, const char *token, const char *body)
 {
   g_autofree char *key = g_uuid_string_random ();
-  g_autoptr (GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
   guint status = 0;
-  JsonNode *node =
-    fl_test_http_request (session, "POST", url, token, "application/json", bytes, key, &status);
+  JsonNode *node = fl_test_call (server, "POST", path, token, body, key, &status);
 
   if (status >= 300)
-    g_error ("POST %s: %u %s", url, status, node ? json_to_string (node, FALSE) : "");
+    g_error ("POST %s: %u %s", path, status, node ? json_to_string (node, FALSE) : "");
   return node != NULL ? node : json_node_new (JSON_NODE_NULL);
+}
+
+/* Checks that a command of the server's command line (its output in @out) succeeded. */
+static char *
+succeeded (char *out, int exit_status)
+{
+  g_assert_cmpint (exit_status, ==, 0);
+  g_assert_nonnull (out);
+  return out;
 }
 
 static void
 test_import_coco_export_yolo (void)
 {
-  Fixture fx = { 0 };
-  g_autofree char *coco = NULL;
-  g_autofree char *out = NULL;
+  g_autoptr (FlTestServer) server = fl_test_server_new ();
+  g_autofree char *tmp = fx_make_tmp_dir ();
+  g_autofree char *coco = g_build_filename (tmp, "coco", NULL);
+  g_autofree char *out = g_build_filename (tmp, "yolo", NULL);
   g_autofree char *worker_token = NULL;
   g_autofree char *reviewer_token = NULL;
-  g_autofree char *url = NULL;
-  g_autoptr (GSubprocess) server = NULL;
-  g_autoptr (GDataInputStream) server_out = NULL;
-  g_autoptr (SoupSession) session = soup_session_new ();
-  g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *report = NULL;
   g_autofree char *label_a = NULL;
   g_autofree char *label_b = NULL;
   g_autofree char *csv = NULL;
-  g_autofree char *accept_url = NULL;
   guint approved = 0;
-
-  fx.server = g_getenv ("FAIRLABEL_SERVER_BINARY");
-  g_assert_nonnull (fx.server);
-  fx.tmp = fx_make_tmp_dir ();
-  fx.data = g_build_filename (fx.tmp, "data", NULL);
-  coco = g_build_filename (fx.tmp, "coco", NULL);
-  out = g_build_filename (fx.tmp, "yolo", NULL);
+  int status;
 
   g_free (fx_make_png (coco, "images/a.png", 200, 100));
   g_free (fx_make_png (coco, "images/b.png", 64, 48));
@@ -99,35 +74,30 @@ test_import_coco_export_yolo (void)
             "{\"id\":4,\"image_id\":2,\"category_id\":9,\"bbox\":[1,1,2,2]}]}",
             -1);
 
-  g_free (run_server_command (&fx, (const char *const[]){ "project", "create", "--kind", "image",
-                                                          "--title", "Streets", "--reward", "0.10",
-                                                          "--currency", "USD", NULL }));
+  text = fl_test_server_cli (server, &status, NULL, "project", "create", "--kind", "image",
+                             "--title", "Streets", "--reward", "0.10", "--currency", "USD", NULL);
+  succeeded (text, status);
+  g_clear_pointer (&text, g_free);
+  text = fl_test_server_cli (server, &status, NULL, "user", "add", "w", "--role", "worker", NULL);
+  worker_token = first_line (succeeded (text, status));
+  g_clear_pointer (&text, g_free);
+  text = fl_test_server_cli (server, &status, NULL, "user", "add", "r", "--role", "reviewer", NULL);
+  reviewer_token = first_line (succeeded (text, status));
+  g_clear_pointer (&text, g_free);
   text =
-    run_server_command (&fx, (const char *const[]){ "user", "add", "w", "--role", "worker", NULL });
-  worker_token = first_line (text);
-  g_free (text);
-  text = run_server_command (
-    &fx, (const char *const[]){ "user", "add", "r", "--role", "reviewer", NULL });
-  reviewer_token = first_line (text);
-  g_free (text);
-  text = run_server_command (
-    &fx, (const char *const[]){ "import", "1", coco, "--format", "coco", NULL });
-  g_assert_nonnull (strstr (text, "added 2 tasks"));
+    fl_test_server_cli (server, &status, &report, "import", "1", coco, "--format", "coco", NULL);
+  g_assert_nonnull (strstr (succeeded (text, status), "added 2 tasks"));
   /* The report reaches the person running the import. */
-  g_assert_nonnull (strstr (text, "annotation 4 points at a category that is not in the file"));
+  g_assert_nonnull (strstr (report, "annotation 4 points at a category that is not in the file"));
   g_clear_pointer (&text, g_free);
 
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, fx.server, "--listen",
-                             "127.0.0.1:0", "--data", fx.data, NULL);
-  g_assert_no_error (error);
-  server_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  fl_test_read_server_banner (server_out, FALSE, &url, NULL, NULL);
-  accept_url = g_strdup_printf ("%s/api/v1/projects/1/accept", url);
+  fl_test_server_launch (server, FALSE);
 
   /* The worker keeps each pre-annotation as it is; the reviewer approves it. */
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr (JsonNode) assignment = post (session, accept_url, worker_token, NULL);
+      g_autoptr (JsonNode) assignment =
+        post (server, "/api/v1/projects/1/accept", worker_token, NULL);
       JsonObject *a = json_node_get_object (assignment);
       JsonObject *task = json_object_get_object_member (a, "task");
       JsonNode *pre = json_object_get_member (task, "pre_annotation");
@@ -135,22 +105,20 @@ test_import_coco_export_yolo (void)
       g_autofree char *body = g_strdup_printf ("{\"result\":%s,\"active_seconds\":60}", pre_text);
       gint64 id = json_object_get_int_member (a, "id");
       g_autofree char *submit =
-        g_strdup_printf ("%s/api/v1/assignments/%" G_GINT64_FORMAT "/submit", url, id);
+        g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/submit", id);
       g_autofree char *approve =
-        g_strdup_printf ("%s/api/v1/assignments/%" G_GINT64_FORMAT "/approve", url, id);
+        g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/approve", id);
 
       g_assert_true (JSON_NODE_HOLDS_OBJECT (pre));
-      json_node_unref (post (session, submit, worker_token, body));
-      json_node_unref (post (session, approve, reviewer_token, NULL));
+      json_node_unref (post (server, submit, worker_token, body));
+      json_node_unref (post (server, approve, reviewer_token, NULL));
       approved++;
     }
-  g_subprocess_send_signal (server, SIGTERM);
-  g_subprocess_wait (server, NULL, &error);
-  g_assert_no_error (error);
+  fl_test_server_stop (server);
 
-  text = run_server_command (
-    &fx, (const char *const[]){ "export", "1", "--format", "yolo", "--output", out, NULL });
-  g_assert_nonnull (strstr (text, "exported 2 approved results"));
+  text = fl_test_server_cli (server, &status, NULL, "export", "1", "--format", "yolo", "--output",
+                             out, NULL);
+  g_assert_nonnull (strstr (succeeded (text, status), "exported 2 approved results"));
 
   /* Computed by hand from the COCO boxes: centre and size over the image size. */
   label_a = fx_read (out, "labels/a.txt");
@@ -165,9 +133,7 @@ test_import_coco_export_yolo (void)
   g_assert_nonnull (strstr (csv, ",60,0.10,USD,6.00,approved,"));
   g_assert_cmpuint (approved, ==, 2);
 
-  fl_test_remove_tree (fx.tmp);
-  g_free (fx.tmp);
-  g_free (fx.data);
+  fl_test_remove_tree (tmp);
 }
 
 int

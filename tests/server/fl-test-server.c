@@ -5,36 +5,10 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
-#include <signal.h>
 #include <string.h>
 
-#include "fl-test-http.h"
 #include "fl-test-server.h"
 #include "fl-test-support.h"
-
-static const char *
-server_binary (void)
-{
-  const char *binary = g_getenv ("FAIRLABEL_SERVER_BINARY");
-
-  g_assert_nonnull (binary);
-  return binary;
-}
-
-FlTestServer *
-fl_test_server_new (void)
-{
-  FlTestServer *server = g_new0 (FlTestServer, 1);
-  g_autoptr (GError) error = NULL;
-
-  server->root = g_dir_make_tmp ("fl-server-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  server->data_dir = g_build_filename (server->root, "data", NULL);
-  server->demo_dir = g_build_filename (server->root, "demo", NULL);
-  server->session = soup_session_new_with_options ("max-conns", 200, "max-conns-per-host", 200,
-                                                   "timeout", 60, NULL);
-  return server;
-}
 
 void
 fl_test_server_write_demo (FlTestServer *server, guint n_tasks, const char *project_extra)
@@ -68,119 +42,6 @@ fl_test_server_write_demo (FlTestServer *server, guint n_tasks, const char *proj
     }
   g_string_append (json, "]}]}");
   g_assert_true (g_file_set_contents (manifest, json->str, (gssize) json->len, &error));
-}
-
-void
-fl_test_server_start (FlTestServer *server, gboolean demo)
-{
-  g_autoptr (GSubprocessLauncher) launcher = fl_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr (GDataInputStream) lines = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *argv[] = {
-    server_binary (),       "--listen", "127.0.0.1:0", "--data", server->data_dir,
-    demo ? "--demo" : NULL, NULL,
-  };
-
-  g_subprocess_launcher_setenv (launcher, "FAIRLABEL_DEMO_DIR", server->demo_dir, TRUE);
-  server->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  if (demo)
-    {
-      g_clear_pointer (&server->worker_token, g_free);
-      g_clear_pointer (&server->admin_token, g_free);
-    }
-  fl_test_read_server_banner (lines, demo, &server->url, &server->worker_token,
-                              &server->admin_token);
-  g_assert_true (g_str_has_prefix (server->url, "http://127.0.0.1:"));
-}
-
-void
-fl_test_server_stop (FlTestServer *server, gboolean kill)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (server->process == NULL)
-    return;
-  if (kill)
-    g_subprocess_force_exit (server->process);
-  else
-    g_subprocess_send_signal (server->process, SIGTERM);
-  g_subprocess_wait (server->process, NULL, &error);
-  g_assert_no_error (error);
-  if (!kill)
-    {
-      g_assert_true (g_subprocess_get_if_exited (server->process));
-      g_assert_cmpint (g_subprocess_get_exit_status (server->process), ==, 0);
-    }
-  g_clear_object (&server->process);
-}
-
-void
-fl_test_server_free (FlTestServer *server)
-{
-  if (server->process != NULL)
-    {
-      g_subprocess_force_exit (server->process);
-      g_subprocess_wait (server->process, NULL, NULL);
-      g_clear_object (&server->process);
-    }
-  g_clear_object (&server->session);
-  fl_test_remove_tree (server->root);
-  g_free (server->root);
-  g_free (server->data_dir);
-  g_free (server->demo_dir);
-  g_free (server->url);
-  g_free (server->worker_token);
-  g_free (server->admin_token);
-  g_free (server);
-}
-
-char *
-fl_test_server_cli (FlTestServer *server, int *exit_status, char **err, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  char *out = NULL;
-  int wait_status = 0;
-  va_list args;
-  const char *arg;
-
-  g_ptr_array_add (argv, (gpointer) server_binary ());
-  g_ptr_array_add (argv, (gpointer) "--data");
-  g_ptr_array_add (argv, server->data_dir);
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, err,
-                &wait_status, &error);
-  g_assert_no_error (error);
-  *exit_status = g_spawn_check_wait_status (wait_status, NULL) ? 0 : 1;
-  return out;
-}
-
-char *
-fl_test_server_add_user (FlTestServer *server, const char *name, const char *role)
-{
-  int status;
-  g_autofree char *out =
-    fl_test_server_cli (server, &status, NULL, "user", "add", name, "--role", role, NULL);
-
-  g_assert_cmpint (status, ==, 0);
-  return g_strdup (g_strstrip (out));
-}
-
-JsonNode *
-fl_test_call (FlTestServer *server, const char *method, const char *path, const char *token,
-              const char *body, const char *idempotency_key, guint *status)
-{
-  g_autofree char *uri = g_strconcat (server->url, path, NULL);
-  g_autoptr (GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
-
-  return fl_test_http_request (server->session, method, uri, token, "application/json", bytes,
-                               idempotency_key, status);
 }
 
 const char *

@@ -20,7 +20,7 @@ demo_server (guint n_tasks, const char *extra)
   FlTestServer *server = fl_test_server_new ();
 
   fl_test_server_write_demo (server, n_tasks, extra);
-  fl_test_server_start (server, TRUE);
+  fl_test_server_launch (server, TRUE);
   return server;
 }
 
@@ -97,7 +97,7 @@ test_start_prints_url_and_tokens (void)
   g_assert_true (g_str_has_prefix (server->worker_token, "fl_"));
   g_assert_true (g_str_has_prefix (server->admin_token, "fl_"));
   g_assert_cmpstr (server->worker_token, !=, server->admin_token);
-  fl_test_server_stop (server, FALSE);
+  fl_test_server_stop (server);
 }
 
 static void
@@ -525,7 +525,7 @@ test_assets_etag_conditional_and_range (void)
     g_autoptr (GBytes) body = NULL;
 
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    body = soup_session_send_and_read (server->session, msg, NULL, &error);
+    body = soup_session_send_and_read (fl_test_server_session (server), msg, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
     g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg), "ETag"),
@@ -538,7 +538,7 @@ test_assets_etag_conditional_and_range (void)
 
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
     soup_message_headers_replace (soup_message_get_request_headers (msg), "If-None-Match", etag);
-    body = soup_session_send_and_read (server->session, msg, NULL, &error);
+    body = soup_session_send_and_read (fl_test_server_session (server), msg, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (soup_message_get_status (msg), ==, 304);
     g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
@@ -550,7 +550,7 @@ test_assets_etag_conditional_and_range (void)
 
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
     soup_message_headers_set_range (soup_message_get_request_headers (msg), 10, 19);
-    body = soup_session_send_and_read (server->session, msg, NULL, &error);
+    body = soup_session_send_and_read (fl_test_server_session (server), msg, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (soup_message_get_status (msg), ==, 206);
     g_assert_true (soup_message_headers_get_content_range (soup_message_get_response_headers (msg),
@@ -566,7 +566,7 @@ test_assets_etag_conditional_and_range (void)
 
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
     soup_message_headers_set_range (soup_message_get_request_headers (msg), 100000, 100010);
-    body = soup_session_send_and_read (server->session, msg, NULL, &error);
+    body = soup_session_send_and_read (fl_test_server_session (server), msg, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (soup_message_get_status (msg), ==, 416);
   }
@@ -700,9 +700,9 @@ test_auto_approve_by_timer_and_at_start (void)
   /* Submitted, then the server is down while the delay passes. */
   b = accept_task (server, server->worker_token);
   g_assert_cmpuint (submit (server, server->worker_token, b->id, 10, "b", NULL), ==, 200);
-  fl_test_server_stop (server, FALSE);
+  fl_test_server_stop (server);
   g_usleep (1500 * 1000);
-  fl_test_server_start (server, TRUE);
+  fl_test_server_launch (server, TRUE);
   e = earnings (server, server->worker_token);
   g_assert_cmpuint (e->entries->len, ==, 2);
   for (guint i = 0; i < e->entries->len; i++)
@@ -721,7 +721,7 @@ test_fair_pay_bonus_lifts_to_minimum (void)
   gint64 bonus = -1, reward = -1;
 
   fl_test_server_write_demo (server, 2, "\"auto_approve_seconds\":86400");
-  fl_test_server_start (server, TRUE);
+  fl_test_server_launch (server, TRUE);
   g_free (fl_test_server_cli (server, &exit_status, NULL, "config", "minimum-wage", "12.00", "USD",
                               NULL));
   g_assert_cmpint (exit_status, ==, 0);
@@ -856,7 +856,7 @@ put_asset (FlTestServer *server, const char *token, const char *sha256, GBytes *
 
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   soup_message_set_request_body_from_bytes (msg, "audio/x-wav", bytes);
-  answer = soup_session_send_and_read (server->session, msg, NULL, &error);
+  answer = soup_session_send_and_read (fl_test_server_session (server), msg, NULL, &error);
   g_assert_no_error (error);
   return soup_message_get_status (msg);
 }
@@ -873,7 +873,7 @@ test_admin_api_creates_projects_and_tasks (void)
   guint status;
 
   fl_test_server_write_demo (server, 0, NULL);
-  fl_test_server_start (server, TRUE);
+  fl_test_server_launch (server, TRUE);
   token = g_strdup (server->admin_token);
 
   node = fl_test_call (server, "POST", "/api/v1/projects", token,
@@ -1309,7 +1309,7 @@ test_task_lists_refuse_paths_outside_their_folder (void)
   g_assert_true (g_file_set_contents (inside, contents, (gssize) length, NULL));
   g_assert_true (g_file_set_contents (outside, contents, (gssize) length, NULL));
   g_assert_cmpint (symlink (outside, link), ==, 0);
-  fl_test_server_stop (server, FALSE);
+  fl_test_server_stop (server);
 
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     {
@@ -1621,7 +1621,7 @@ test_export_audit_pays_reward_and_bonus (void)
   guint status;
 
   fl_test_server_write_demo (server, 2, "\"auto_approve_seconds\":86400");
-  fl_test_server_start (server, TRUE);
+  fl_test_server_launch (server, TRUE);
   g_free (fl_test_server_cli (server, &exit_status, NULL, "config", "minimum-wage", "12.00", "USD",
                               NULL));
   g_assert_cmpint (exit_status, ==, 0);
@@ -1655,9 +1655,9 @@ test_sigterm_shuts_down_cleanly (void)
   g_autoptr (FlTestServer) server = demo_server (1, NULL);
 
   /* fl_test_server_stop asserts exit status 0 after SIGTERM. */
-  fl_test_server_stop (server, FALSE);
-  fl_test_server_start (server, TRUE);
-  fl_test_server_stop (server, FALSE);
+  fl_test_server_stop (server);
+  fl_test_server_launch (server, TRUE);
+  fl_test_server_stop (server);
 }
 
 int

@@ -111,7 +111,7 @@ submitted (GObject *source, GAsyncResult *result, gpointer data)
       !run->killed)
     {
       run->killed = TRUE;
-      fl_test_server_stop (run->server, TRUE);
+      fl_test_server_kill (run->server);
     }
   if (run->killed)
     {
@@ -166,8 +166,8 @@ accepted (GObject *source, GAsyncResult *result, gpointer data)
   submit = new_message (client, path, "{\"result\":" RESULT ",\"active_seconds\":3}");
   soup_message_headers_replace (soup_message_get_request_headers (submit), "Idempotency-Key",
                                 client->key);
-  soup_session_send_and_read_async (run->server->session, submit, G_PRIORITY_DEFAULT, NULL,
-                                    submitted, client);
+  soup_session_send_and_read_async (fl_test_server_session (run->server), submit,
+                                    G_PRIORITY_DEFAULT, NULL, submitted, client);
 }
 
 static void
@@ -175,8 +175,8 @@ client_accept (Client *client)
 {
   g_autoptr (SoupMessage) msg = new_message (client, "/api/v1/projects/1/accept", NULL);
 
-  soup_session_send_and_read_async (client->run->server->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                    accepted, client);
+  soup_session_send_and_read_async (fl_test_server_session (client->run->server), msg,
+                                    G_PRIORITY_DEFAULT, NULL, accepted, client);
 }
 
 static Run *
@@ -238,7 +238,7 @@ test_fifty_clients_never_double_assign (void)
   guint status;
 
   fl_test_server_write_demo (server, 1000, NULL);
-  fl_test_server_start (server, TRUE);
+  fl_test_server_launch (server, TRUE);
   run = run_new (server, 50);
   run_go (run);
 
@@ -274,7 +274,7 @@ test_sigkill_keeps_every_acknowledged_submission (void)
   guint status;
 
   fl_test_server_write_demo (server, 600, NULL);
-  fl_test_server_start (server, TRUE);
+  fl_test_server_launch (server, TRUE);
   admin = fl_test_server_add_user (server, "auditor", "admin");
   run = run_new (server, 20);
   run->stop_after = 250;
@@ -282,7 +282,7 @@ test_sigkill_keeps_every_acknowledged_submission (void)
   g_assert_true (run->killed);
   g_assert_cmpuint (g_hash_table_size (run->acknowledged), >=, 250);
 
-  fl_test_server_start (server, FALSE);
+  fl_test_server_launch (server, FALSE);
   queue = fl_test_call (server, "GET", "/api/v1/review?project_id=1", admin, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   submissions = json_object_get_array_member (json_node_get_object (queue), "submissions");

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "fl-test-http.h"
 
 JsonNode *
@@ -38,4 +40,25 @@ fl_test_http_request (SoupSession *session, const char *method, const char *url,
   if (size == 0 || !json_parser_load_from_data (parser, data, (gssize) size, NULL))
     return NULL;
   return json_node_copy (json_parser_get_root (parser));
+}
+
+SoupSession *
+fl_test_server_session (FlTestServer *server)
+{
+  /* Load tests run many clients at once. */
+  if (server->session == NULL)
+    server->session = G_OBJECT (soup_session_new_with_options (
+      "max-conns", 200, "max-conns-per-host", 200, "timeout", 60, NULL));
+  return SOUP_SESSION (server->session);
+}
+
+JsonNode *
+fl_test_call (FlTestServer *server, const char *method, const char *path, const char *token,
+              const char *body, const char *idempotency_key, guint *status)
+{
+  g_autofree char *url = g_strconcat (server->url, path, NULL);
+  g_autoptr (GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+
+  return fl_test_http_request (fl_test_server_session (server), method, url, token,
+                               "application/json", bytes, idempotency_key, status);
 }

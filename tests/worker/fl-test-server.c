@@ -12,28 +12,6 @@
 #include "fl-test-support.h"
 #include "fl-token.h"
 
-static JsonNode *
-request_bytes (FlTestServer *server, const char *method, const char *path, const char *token,
-               const char *content_type, GBytes *body, guint *status)
-{
-  g_autofree char *url = g_strconcat (server->url, path, NULL);
-
-  if (server->session == NULL)
-    server->session = G_OBJECT (soup_session_new ());
-  return fl_test_http_request (SOUP_SESSION (server->session), method, url,
-                               token ? token : server->admin_token, content_type, body, NULL,
-                               status);
-}
-
-JsonNode *
-fl_test_server_request (FlTestServer *server, const char *method, const char *path,
-                        const char *token, const char *body, guint *status)
-{
-  g_autoptr (GBytes) bytes = body ? g_bytes_new (body, strlen (body)) : NULL;
-
-  return request_bytes (server, method, path, token, "application/json", bytes, status);
-}
-
 static GBytes *
 make_png (guint seed)
 {
@@ -67,7 +45,8 @@ fl_test_server_add_image_project (FlTestServer *server, const char *title, const
                           "\"USD\"},\"estimate_seconds\":%" G_GINT64_FORMAT
                           ",\"lease_seconds\":%" G_GINT64_FORMAT "}",
                           title, reward, estimate_seconds, lease_seconds);
-  created = fl_test_server_request (server, "POST", "/api/v1/projects", NULL, spec, &status);
+  created =
+    fl_test_call (server, "POST", "/api/v1/projects", server->admin_token, spec, NULL, &status);
   g_assert_cmpuint (status, ==, 201);
   id = json_object_get_int_member (json_node_get_object (created), "id");
 
@@ -76,9 +55,12 @@ fl_test_server_add_image_project (FlTestServer *server, const char *title, const
       g_autoptr (GBytes) png = make_png (seed++);
       g_autofree char *sha = fl_sha256_hex (g_bytes_get_data (png, NULL), g_bytes_get_size (png));
       g_autofree char *path = g_strconcat ("/api/v1/assets/", sha, NULL);
+      g_autofree char *url = NULL;
       g_autoptr (JsonNode) put = NULL;
 
-      put = request_bytes (server, "PUT", path, NULL, "image/png", png, &status);
+      url = g_strconcat (server->url, path, NULL);
+      put = fl_test_http_request (fl_test_server_session (server), "PUT", url, server->admin_token,
+                                  "image/png", png, NULL, &status);
       g_assert_true (status == 201 || status == 200);
       g_string_append_printf (tasks,
                               "%s{\"assets\":[{\"sha256\":\"%s\",\"name\":\"photo-%u.png\"}]}",
@@ -86,28 +68,7 @@ fl_test_server_add_image_project (FlTestServer *server, const char *title, const
     }
   g_string_append (tasks, "]}");
   tasks_path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/tasks", id);
-  added = fl_test_server_request (server, "POST", tasks_path, NULL, tasks->str, &status);
+  added = fl_test_call (server, "POST", tasks_path, server->admin_token, tasks->str, NULL, &status);
   g_assert_cmpuint (status, ==, 201);
   return id;
-}
-
-void
-fl_test_server_run_command (FlTestServer *server, const char *const *args)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *data = g_build_filename (server->data_dir, "server", NULL);
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("FAIRLABEL_SERVER_BINARY"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, (gpointer) "--data");
-  g_ptr_array_add (argv, data);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char *const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
-                               &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
-  g_assert_no_error (error);
 }

@@ -24,8 +24,8 @@ count_active (gint64 project, gint64 *last_id)
   JsonArray *list;
   guint status, n = 0;
 
-  answer = fl_test_server_request (server, "GET", "/api/v1/me/assignments", server->worker_token,
-                                   NULL, &status);
+  answer = fl_test_call (server, "GET", "/api/v1/me/assignments", server->worker_token, NULL, NULL,
+                         &status);
   g_assert_cmpuint (status, ==, 200);
   list = json_object_get_array_member (json_node_get_object (answer), "assignments");
   for (guint i = 0; i < json_array_get_length (list); i++)

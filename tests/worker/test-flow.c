@@ -190,7 +190,8 @@ test_offers_to_approved_earnings (Fixture *fixture, gconstpointer data)
 
   approve_path =
     g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/approve", assignment->id);
-  approved = fl_test_server_request (fixture->server, "POST", approve_path, NULL, NULL, &status);
+  approved = fl_test_call (fixture->server, "POST", approve_path, fixture->server->admin_token,
+                           NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
 
   earnings = get_earnings (fixture, client);
@@ -332,7 +333,7 @@ test_revoked_token_keeps_drafts (Fixture *fixture, gconstpointer data)
   g_autoptr (FlLocalStore) store = fl_local_store_new (db, &error);
   g_autoptr (GPtrArray) drafts = NULL;
   g_autoptr (JsonObject) beat = NULL;
-  const char *revoke[] = { "user", "revoke", "demo-worker", NULL };
+  int exit_status;
   FlDraft draft = { 0 };
   gint64 project;
 
@@ -345,7 +346,9 @@ test_revoked_token_keeps_drafts (Fixture *fixture, gconstpointer data)
   draft.result_json = (char *) "{\"kind\":\"image\",\"tags\":[\"kept\"]}";
   g_assert_true (fl_local_store_save_draft_sync (store, &draft, &error));
 
-  fl_test_server_run_command (fixture->server, revoke);
+  g_free (fl_test_server_cli (fixture->server, &exit_status, NULL, "user", "revoke", "demo-worker",
+                              NULL));
+  g_assert_cmpint (exit_status, ==, 0);
   fl_client_heartbeat_async (client, assignment->id, 10, NULL, on_done, fixture);
   g_main_loop_run (fixture->loop);
   beat = fl_client_heartbeat_finish (client, fixture->result, &error);

@@ -250,7 +250,7 @@ test_keep_going_submit_and_earnings (void)
   wait_until (outbox_empty, ui.workspace, 30, "the outbox to empty");
 
   approve = g_strdup_printf ("/api/v1/assignments/%" G_GINT64_FORMAT "/approve", first);
-  answer = fl_test_server_request (server, "POST", approve, NULL, NULL, &status);
+  answer = fl_test_call (server, "POST", approve, server->admin_token, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
 
   fl_workspace_show_earnings (ui.workspace);
@@ -435,7 +435,7 @@ test_revoked_token_asks_again_and_keeps_draft (void)
   Ui ui = { 0 };
   g_autoptr (GPtrArray) drafts = NULL;
   g_autofree char *message = NULL;
-  const char *revoke[] = { "user", "revoke", "demo-worker", NULL };
+  int exit_status;
   gint64 id;
   gint64 project = fl_test_server_add_image_project (server, "Revoked", "0.20", 60, 900, 1);
 
@@ -446,7 +446,8 @@ test_revoked_token_asks_again_and_keeps_draft (void)
   id = fl_task_page_get_assignment_id (fl_workspace_get_task_page (ui.workspace));
   fl_test_sleep_in_loop (700);
 
-  fl_test_server_run_command (server, revoke);
+  g_free (fl_test_server_cli (server, &exit_status, NULL, "user", "revoke", "demo-worker", NULL));
+  g_assert_cmpint (exit_status, ==, 0);
   fl_workspace_reload_offers (ui.workspace);
   wait_until (string_set, &message, 30, "the token to be refused");
   g_test_message ("%s", message);
@@ -856,8 +857,8 @@ count_active (gint64 project)
   JsonArray *list;
   guint status, n = 0;
 
-  answer = fl_test_server_request (server, "GET", "/api/v1/me/assignments", server->worker_token,
-                                   NULL, &status);
+  answer = fl_test_call (server, "GET", "/api/v1/me/assignments", server->worker_token, NULL, NULL,
+                         &status);
   g_assert_cmpuint (status, ==, 200);
   list = json_object_get_array_member (json_node_get_object (answer), "assignments");
   for (guint i = 0; i < json_array_get_length (list); i++)
@@ -879,7 +880,7 @@ server_tasks_left (gint64 project)
   guint status;
 
   answer =
-    fl_test_server_request (server, "GET", "/api/v1/offers", server->worker_token, NULL, &status);
+    fl_test_call (server, "GET", "/api/v1/offers", server->worker_token, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   list = json_object_get_array_member (json_node_get_object (answer), "offers");
   for (guint i = 0; i < json_array_get_length (list); i++)
