@@ -32,13 +32,33 @@
 typedef struct
 {
   FlRaster *raster;
+  guint level;
+  guint64 serial;
   int width;
   int height;
   int cols;
   int rows;
   GdkTexture **tiles;
+  /* Tiles asked of the worker that converts planes to RGB. */
+  guint8 *pending;
   guint64 *last_used;
 } FlLevel;
+
+/* A tile of a level kept as planes, converted to RGB in a worker thread. */
+typedef struct
+{
+  guint level;
+  guint64 serial;
+  int index;
+  int x, y, width, height;
+  FlRaster *raster;
+  GBytes *bytes;
+  gsize stride;
+} TileRequest;
+
+/* At most this many tiles a batch, so that a batch for a view already
+ * left behind ends soon. */
+#define MAX_TILE_REQUESTS 24
 
 typedef enum
 {
@@ -58,6 +78,9 @@ struct _FlImageCanvas
   int image_width;
   int image_height;
   FlLevel *levels[MAX_LEVELS];
+  guint64 level_serial;
+  GPtrArray *tile_requests;
+  gboolean converting;
   guint64 frame;
   gsize texture_pixels;
   int drawn_level;
@@ -128,6 +151,7 @@ level_free (FlLevel *level)
   for (int i = 0; i < level->cols * level->rows; i++)
     g_clear_object (&level->tiles[i]);
   g_free (level->tiles);
+  g_free (level->pending);
   g_free (level->last_used);
   g_object_unref (level->raster);
   g_free (level);
@@ -138,6 +162,7 @@ clear_levels (FlImageCanvas *self)
 {
   for (guint i = 0; i < MAX_LEVELS; i++)
     g_clear_pointer (&self->levels[i], level_free);
+  g_ptr_array_set_size (self->tile_requests, 0);
   self->texture_pixels = 0;
   g_clear_object (&self->nearest_texture);
 }
@@ -286,8 +311,30 @@ texture_for_region (FlRaster *raster, int x, int y, int width, int height)
     bytes, stride);
 }
 
+static void
+tile_request_free (gpointer data)
+{
+  TileRequest *request = data;
+
+  g_object_unref (request->raster);
+  g_clear_pointer (&request->bytes, g_bytes_unref);
+  g_free (request);
+}
+
+static void
+install_tile (FlImageCanvas *self, FlLevel *level, int index, GdkTexture *texture)
+{
+  level->tiles[index] = texture;
+  level->pending[index] = FALSE;
+  self->texture_pixels +=
+    (gsize) gdk_texture_get_width (texture) * (gsize) gdk_texture_get_height (texture);
+}
+
+/* The tile, or NULL while a worker makes it (asked for only if @ask): the
+ * pixels of an RGB level are shared as they are, but converting planes
+ * would hold up the frame. */
 static GdkTexture *
-level_get_tile (FlImageCanvas *self, FlLevel *level, int col, int row)
+level_get_tile (FlImageCanvas *self, FlLevel *level, int col, int row, gboolean ask)
 {
   int index = row * level->cols + col;
 
@@ -297,12 +344,104 @@ level_get_tile (FlImageCanvas *self, FlLevel *level, int col, int row)
       int y = row * TILE_SIZE;
       int w = MIN (TILE_SIZE, level->width - x);
       int h = MIN (TILE_SIZE, level->height - y);
+      TileRequest *request;
 
-      level->tiles[index] = texture_for_region (level->raster, x, y, w, h);
-      self->texture_pixels += (gsize) w * h;
+      if (fl_raster_get_pixbuf (level->raster) != NULL)
+        install_tile (self, level, index, texture_for_region (level->raster, x, y, w, h));
+      else
+        {
+          if (!ask || level->pending[index] || self->tile_requests->len >= MAX_TILE_REQUESTS)
+            return NULL;
+          request = g_new0 (TileRequest, 1);
+          request->level = level->level;
+          request->serial = level->serial;
+          request->index = index;
+          request->x = x;
+          request->y = y;
+          request->width = w;
+          request->height = h;
+          request->raster = g_object_ref (level->raster);
+          level->pending[index] = TRUE;
+          g_ptr_array_add (self->tile_requests, request);
+          return NULL;
+        }
     }
   level->last_used[index] = self->frame;
   return level->tiles[index];
+}
+
+static void
+convert_tiles_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GPtrArray *requests = task_data;
+
+  for (guint i = 0; i < requests->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      TileRequest *request = g_ptr_array_index (requests, i);
+
+      request->bytes = fl_raster_read (request->raster, request->x, request->y, request->width,
+                                       request->height, &request->stride);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void start_tile_conversion (FlImageCanvas *self);
+
+static void
+convert_tiles_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  FlImageCanvas *self = FL_IMAGE_CANVAS (source);
+  GPtrArray *requests = g_task_get_task_data (G_TASK (result));
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  self->converting = FALSE;
+  for (guint i = 0; i < requests->len; i++)
+    {
+      TileRequest *request = g_ptr_array_index (requests, i);
+      FlLevel *level = self->levels[request->level];
+
+      if (level == NULL || level->serial != request->serial || request->bytes == NULL ||
+          level->tiles[request->index] != NULL)
+        continue;
+      install_tile (self, level, request->index,
+                    gdk_memory_texture_new (request->width, request->height,
+                                            fl_raster_get_has_alpha (request->raster)
+                                              ? GDK_MEMORY_R8G8B8A8
+                                              : GDK_MEMORY_R8G8B8,
+                                            request->bytes, request->stride));
+      level->last_used[request->index] = self->frame;
+    }
+  /* Asked while this batch ran: the next frame asks again for those still
+   * in view. */
+  for (guint i = 0; i < self->tile_requests->len; i++)
+    {
+      TileRequest *request = g_ptr_array_index (self->tile_requests, i);
+      FlLevel *level = self->levels[request->level];
+
+      if (level != NULL && level->serial == request->serial)
+        level->pending[request->index] = FALSE;
+    }
+  g_ptr_array_set_size (self->tile_requests, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+start_tile_conversion (FlImageCanvas *self)
+{
+  g_autoptr (GTask) task = NULL;
+  GPtrArray *requests;
+
+  if (self->converting || self->tile_requests->len == 0)
+    return;
+  requests = g_steal_pointer (&self->tile_requests);
+  self->tile_requests = g_ptr_array_new_with_free_func (tile_request_free);
+  if (self->cancellable == NULL)
+    self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, convert_tiles_done, NULL);
+  g_task_set_task_data (task, requests, (GDestroyNotify) g_ptr_array_unref);
+  self->converting = TRUE;
+  g_task_run_in_thread (task, convert_tiles_thread);
 }
 
 /* Drops the least recently drawn tiles once over budget; the ones of the
@@ -349,11 +488,14 @@ fl_image_canvas_add_level (FlImageCanvas *self, guint level_number, FlRaster *ra
 
   level = g_new0 (FlLevel, 1);
   level->raster = g_object_ref (raster);
+  level->level = level_number;
+  level->serial = ++self->level_serial;
   level->width = fl_raster_get_width (raster);
   level->height = fl_raster_get_height (raster);
   level->cols = (level->width + TILE_SIZE - 1) / TILE_SIZE;
   level->rows = (level->height + TILE_SIZE - 1) / TILE_SIZE;
   level->tiles = g_new0 (GdkTexture *, level->cols * level->rows);
+  level->pending = g_new0 (guint8, level->cols * level->rows);
   level->last_used = g_new0 (guint64, level->cols * level->rows);
   if (self->levels[level_number] != NULL)
     {
@@ -548,6 +690,83 @@ snapshot_nearest (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int hei
   return TRUE;
 }
 
+/* Where a tile of a level goes on the widget, on whole pixels so that no
+ * seams show between tiles. */
+static graphene_rect_t
+tile_rect (FlImageCanvas *self, FlLevel *level, int col, int row)
+{
+  double scale_x = (double) level->width / self->image_width;
+  double scale_y = (double) level->height / self->image_height;
+  double x0, y0, x1, y1;
+
+  fl_image_canvas_image_to_widget (self, col * TILE_SIZE / scale_x, row * TILE_SIZE / scale_y, &x0,
+                                   &y0);
+  fl_image_canvas_image_to_widget (self, MIN (level->width, (col + 1) * TILE_SIZE) / scale_x,
+                                   MIN (level->height, (row + 1) * TILE_SIZE) / scale_y, &x1, &y1);
+  x0 = round (x0);
+  y0 = round (y0);
+  x1 = round (x1);
+  y1 = round (y1);
+  return GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0);
+}
+
+static void snapshot_tiles (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int c0, int r0,
+                            int c1, int r1, gboolean ask);
+
+/* A tile not made yet is stood in for by the tiles of the next coarser
+ * level that cover it, clipped to it; those missing in turn by the next
+ * level's, without asking for any of them. */
+static void
+snapshot_stand_in (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int col, int row)
+{
+  FlLevel *level = self->levels[number];
+  graphene_rect_t rect = tile_rect (self, level, col, row);
+
+  for (int coarser = number + 1; coarser < MAX_LEVELS; coarser++)
+    {
+      FlLevel *stand_in = self->levels[coarser];
+      double sx, sy;
+
+      if (stand_in == NULL)
+        continue;
+      sx = (double) stand_in->width / level->width;
+      sy = (double) stand_in->height / level->height;
+      gtk_snapshot_push_clip (snapshot, &rect);
+      snapshot_tiles (
+        self, snapshot, coarser, (int) floor (col * TILE_SIZE * sx / TILE_SIZE),
+        (int) floor (row * TILE_SIZE * sy / TILE_SIZE),
+        MIN (stand_in->cols - 1,
+             (int) floor ((MIN (level->width, (col + 1) * TILE_SIZE) - 1) * sx / TILE_SIZE)),
+        MIN (stand_in->rows - 1,
+             (int) floor ((MIN (level->height, (row + 1) * TILE_SIZE) - 1) * sy / TILE_SIZE)),
+        FALSE);
+      gtk_snapshot_pop (snapshot);
+      return;
+    }
+}
+
+static void
+snapshot_tiles (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int c0, int r0, int c1,
+                int r1, gboolean ask)
+{
+  FlLevel *level = self->levels[number];
+
+  for (int row = r0; row <= r1; row++)
+    for (int col = c0; col <= c1; col++)
+      {
+        GdkTexture *tile = level_get_tile (self, level, col, row, ask);
+
+        if (tile == NULL)
+          snapshot_stand_in (self, snapshot, number, col, row);
+        else
+          {
+            graphene_rect_t rect = tile_rect (self, level, col, row);
+
+            gtk_snapshot_append_texture (snapshot, tile, &rect);
+          }
+      }
+}
+
 static void
 snapshot_image (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height, gboolean settled)
 {
@@ -575,25 +794,7 @@ snapshot_image (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heigh
   c1 = MIN (level->cols - 1, (int) floor (ix1 * scale_x / TILE_SIZE));
   r1 = MIN (level->rows - 1, (int) floor (iy1 * scale_y / TILE_SIZE));
 
-  for (int row = r0; row <= r1; row++)
-    for (int col = c0; col <= c1; col++)
-      {
-        GdkTexture *tile = level_get_tile (self, level, col, row);
-        double x0, y0, x1, y1;
-
-        fl_image_canvas_image_to_widget (self, col * TILE_SIZE / scale_x, row * TILE_SIZE / scale_y,
-                                         &x0, &y0);
-        fl_image_canvas_image_to_widget (
-          self, (col * TILE_SIZE + gdk_texture_get_width (tile)) / scale_x,
-          (row * TILE_SIZE + gdk_texture_get_height (tile)) / scale_y, &x1, &y1);
-        /* Whole pixels keep seams between tiles from showing. */
-        x0 = round (x0);
-        y0 = round (y0);
-        x1 = round (x1);
-        y1 = round (y1);
-        gtk_snapshot_append_texture (snapshot, tile,
-                                     &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
-      }
+  snapshot_tiles (self, snapshot, number, c0, r0, c1, r1, TRUE);
 }
 
 /* Shapes */
@@ -1386,6 +1587,7 @@ fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   gtk_snapshot_pop (snapshot);
 
   evict_tiles (self);
+  start_tile_conversion (self);
   self->snapshot_us = g_get_monotonic_time () - start;
 }
 
@@ -2243,6 +2445,7 @@ fl_image_canvas_finalize (GObject *object)
   g_ptr_array_unref (self->drag_shapes);
   g_hash_table_unref (self->drag_ids);
   g_array_unref (self->draft);
+  g_ptr_array_unref (self->tile_requests);
   G_OBJECT_CLASS (fl_image_canvas_parent_class)->finalize (object);
 }
 
@@ -2283,6 +2486,8 @@ fl_image_canvas_init (FlImageCanvas *self)
   GtkEventController *scroll =
     gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   GtkEventController *key = gtk_event_controller_key_new ();
+
+  self->tile_requests = g_ptr_array_new_with_free_func (tile_request_free);
 
   self->zoom = 1.0;
   self->fitted = TRUE;

@@ -608,6 +608,91 @@ test_copy_previous_and_paste (Fixture *f, gconstpointer data)
   g_unlink (path);
 }
 
+/* The canvas as it draws a frame now, through the window's own renderer. */
+static GdkPixbuf *
+render_canvas (Fixture *f)
+{
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (GTK_WIDGET (f->canvas));
+  int height = gtk_widget_get_height (GTK_WIDGET (f->canvas));
+
+  GTK_WIDGET_GET_CLASS (f->canvas)->snapshot (GTK_WIDGET (f->canvas), snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gdk_pixbuf_get_from_texture (texture);
+}
+
+/* The mean difference between the canvas and the image it shows, over a
+ * block of the view's middle. */
+static double
+difference_from_image (Fixture *f, GdkPixbuf *canvas, GdkPixbuf *image)
+{
+  g_autoptr (GdkPixbuf) block = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 200, 150);
+  int x0 = gdk_pixbuf_get_width (canvas) / 2 - 100, y0 = gdk_pixbuf_get_height (canvas) / 2 - 75;
+
+  for (int y = 0; y < 150; y++)
+    for (int x = 0; x < 200; x++)
+      {
+        guint8 *out = gdk_pixbuf_get_pixels (block) + y * gdk_pixbuf_get_rowstride (block) + x * 3;
+        double ix, iy;
+
+        fl_image_canvas_widget_to_image (f->canvas, x0 + x + 0.5, y0 + y + 0.5, &ix, &iy);
+        fl_test_pixel (image, (int) ix, (int) iy, &out[0], &out[1], &out[2]);
+      }
+  {
+    g_autoptr (GdkPixbuf) shown = gdk_pixbuf_new_subpixbuf (canvas, x0, y0, 200, 150);
+    g_autoptr (GdkPixbuf) opaque = gdk_pixbuf_add_alpha (shown, FALSE, 0, 0, 0);
+
+    return fl_test_mean_difference (opaque, block);
+  }
+}
+
+/* A large JPEG is kept as planes, and tiles of its two finest levels are
+ * converted by a worker: until one arrives, the coarser level stands in for
+ * it, in the same place; then the frame is as sharp as the image. */
+static void
+test_converted_tiles_stand_in_then_sharp (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "large.jpg", NULL);
+  g_autoptr (GdkPixbuf) source = fl_test_make_street (4096, 3072);
+  g_autoptr (GdkPixbuf) decoded = NULL;
+  g_autoptr (GError) error = NULL;
+  const double zooms[] = { 1.0, 0.5 };
+
+  g_assert_true (gdk_pixbuf_save (source, path, "jpeg", &error, "quality", "92", NULL));
+  g_assert_no_error (error);
+  decoded = gdk_pixbuf_new_from_file (path, &error);
+  g_assert_no_error (error);
+  load (f, path, label_config_json, NULL);
+  spin_until (image_complete, f);
+  fl_test_sleep_in_loop (200);
+
+  for (guint i = 0; i < G_N_ELEMENTS (zooms); i++)
+    {
+      g_autoptr (GdkPixbuf) first = NULL;
+      g_autoptr (GdkPixbuf) last = NULL;
+      double early, late;
+
+      fl_image_canvas_set_view (f->canvas, zooms[i], 1500 + 300 * i, 1700);
+      /* Drawn before the main loop runs again: no converted tile yet. */
+      first = render_canvas (f);
+      fl_test_sleep_in_loop (400);
+      last = render_canvas (f);
+      early = difference_from_image (f, first, decoded);
+      late = difference_from_image (f, last, decoded);
+      g_test_message ("zoom %.1f: %.2f from the image with stand-ins, %.2f sharp", zooms[i], early,
+                      late);
+      g_assert_cmpfloat (late, <, 3.0);
+      g_assert_cmpfloat (early, >, late);
+      g_assert_cmpfloat (early, <, 12.0);
+    }
+  g_unlink (path);
+}
+
 static void
 test_labeled_street_screenshot (Fixture *f, gconstpointer data)
 {
@@ -801,6 +886,8 @@ main (int argc, char *argv[])
               test_bad_inputs_show_errors, fixture_tear_down);
   g_test_add ("/image/view/pre-annotation-clamped-with-visible-warning", Fixture, NULL,
               fixture_set_up, test_preannotation_clamped_with_visible_warning, fixture_tear_down);
+  g_test_add ("/image/view/converted-tiles-stand-in-then-sharp", Fixture, NULL, fixture_set_up,
+              test_converted_tiles_stand_in_then_sharp, fixture_tear_down);
   g_test_add ("/image/view/labeled-street-screenshot", Fixture, NULL, fixture_set_up,
               test_labeled_street_screenshot, fixture_tear_down);
   g_test_add ("/image/view/zoom-at-pointer-and-pan", Fixture, NULL, fixture_set_up,
