@@ -177,6 +177,43 @@ test_formats (void)
   fl_test_remove_tree (cache);
 }
 
+/* A 16-bit mono file goes to the peaks as decoded, anything else through audioconvert: a
+ * stereo 24-bit copy of the same tone gives the same waveform. */
+static void
+test_converted_file_matches_direct_one (void)
+{
+  g_autofree char *cache = new_cache_dir ();
+  g_autofree char *mono = fl_test_make_tone (tmp_dir, "direct.wav", 1.0, 0.5, 0.5, 16000);
+  g_autofree char *stereo = g_build_filename (tmp_dir, "converted.wav", NULL);
+  g_autofree char *description = g_strdup_printf (
+    "filesrc location=\"%s\" ! wavparse ! audioconvert ! audio/x-raw,channels=2,format=S24LE "
+    "! wavenc ! filesink location=\"%s\"",
+    mono, stereo);
+  g_autoptr (FlWaveform) direct = NULL;
+  g_autoptr (FlWaveform) converted = NULL;
+  float dmin[300], dmax[300], cmin[300], cmax[300];
+  Load l;
+
+  fl_test_run_pipeline (description);
+  direct = load (mono, cache, &l);
+  g_assert_no_error (l.error);
+  converted = load (stereo, cache, &l);
+  g_assert_no_error (l.error);
+  g_assert_cmpint (fl_waveform_get_duration_ms (converted), ==,
+                   fl_waveform_get_duration_ms (direct));
+  g_assert_cmpuint (fl_waveform_get_peaks (direct, 0, 0.005, 300, dmin, dmax), ==, 300);
+  g_assert_cmpuint (fl_waveform_get_peaks (converted, 0, 0.005, 300, cmin, cmax), ==, 300);
+  g_assert_cmpfloat_with_epsilon (dmax[100], 0.5, 0.01);
+  g_assert_cmpfloat_with_epsilon (dmin[250], 0.0, 0.001);
+  /* Reducing 24 bits to 16 dithers by a step or two. */
+  for (guint c = 0; c < 300; c++)
+    {
+      g_assert_cmpfloat_with_epsilon (cmin[c], dmin[c], 3 / 32768.0);
+      g_assert_cmpfloat_with_epsilon (cmax[c], dmax[c], 3 / 32768.0);
+    }
+  fl_test_remove_tree (cache);
+}
+
 static void
 test_speech (void)
 {
@@ -432,6 +469,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/audio/waveform/cache-hit-on-reopen", test_cache_hit_on_reopen);
   g_test_add_func ("/audio/waveform/cache-drops-least-recently-used", test_cache_is_pruned);
   g_test_add_func ("/audio/waveform/decodes-flac-vorbis-opus-mp3", test_formats);
+  g_test_add_func ("/audio/waveform/converted-file-matches-direct-one",
+                   test_converted_file_matches_direct_one);
   g_test_add_func ("/audio/waveform/speech-has-words-and-pauses", test_speech);
   g_test_add_func ("/audio/waveform/empty-file-is-refused", test_empty_file);
   g_test_add_func ("/audio/waveform/text-file-is-not-audio", test_not_audio);
