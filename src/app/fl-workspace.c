@@ -1169,7 +1169,14 @@ static void
 give_back_on_leaving (FlWorkspace *self, gint64 assignment_id)
 {
   LeavingGiveBack *give_back = g_new0 (LeavingGiveBack, 1);
-  GApplication *app = g_application_get_default ();
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GApplication *app = NULL;
+
+  /* The window's application; once out of the window, the process's. */
+  if (GTK_IS_WINDOW (root))
+    app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (root)));
+  if (app == NULL)
+    app = g_application_get_default ();
 
   g_debug ("Giving back reserved assignment %" G_GINT64_FORMAT " on leaving", assignment_id);
   give_back->assignment_id = assignment_id;

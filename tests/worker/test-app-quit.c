@@ -11,8 +11,9 @@
 #include "fl-window.h"
 #include "fl-workspace.h"
 
-/* The real application, run as main() runs it, quit with its Quit action while a task is open
- * and the next one is reserved to keep going, against the real server. */
+/* The real application, run as main() runs it, left while a task is open and the next one is
+ * reserved to keep going, against the real server: quit with its Quit action (Ctrl+Q), or its
+ * window closed. Each runs in a process of its own, with its own home folder and server. */
 
 static FlTestServer *server;
 static FlApplication *app;
@@ -52,8 +53,15 @@ typedef enum
   STEP_QUIT,
 } Step;
 
+typedef enum
+{
+  LEAVE_BY_QUITTING,
+  LEAVE_BY_CLOSING_THE_WINDOW,
+} Leave;
+
 typedef struct
 {
+  Leave leave;
   gint64 project;
   Step step;
   gint64 open_task;
@@ -118,7 +126,10 @@ step (gpointer user_data)
         if (g_get_monotonic_time () - run->reserved_at < 300 * 1000)
           return G_SOURCE_CONTINUE;
         run->step = STEP_QUIT;
-        g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+        if (run->leave == LEAVE_BY_QUITTING)
+          g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+        else
+          gtk_window_close (fl_test_find_toplevel (FL_TYPE_WINDOW));
         run->quit_sent = TRUE;
         return G_SOURCE_REMOVE;
 
@@ -129,14 +140,15 @@ step (gpointer user_data)
 }
 
 static void
-test_quit_gives_back_the_reserved_task_and_keeps_the_draft (void)
+leave_and_check (Leave leave)
 {
   const char *argv[] = { "fairlabel", "--server", server->url, NULL };
   g_autoptr (GSettings) settings = g_settings_new ("io.github.fairlabel.Fairlabel");
   g_autoptr (FlLocalStore) store = NULL;
   g_autoptr (GPtrArray) drafts = NULL;
   g_autoptr (GError) error = NULL;
-  Run run = { 0 };
+  const FlDraft *draft = NULL;
+  Run run = { .leave = leave };
   gint64 still_active = 0;
   guint timeout;
   int status;
@@ -164,27 +176,39 @@ test_quit_gives_back_the_reserved_task_and_keeps_the_draft (void)
   drafts = fl_local_store_list_drafts_sync (store, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (drafts->len, ==, 1);
-  g_assert_cmpint (((FlDraft *) drafts->pdata[0])->assignment_id, ==, run.open_task);
-  g_assert_nonnull (strstr (((FlDraft *) drafts->pdata[0])->result_json, "night"));
+  draft = drafts->pdata[0];
+  g_assert_cmpint (draft->assignment_id, ==, run.open_task);
+  g_assert_nonnull (strstr (draft->result_json, "night"));
+}
+
+static void
+test_leaving (gconstpointer data)
+{
+  FlTestSession *session;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  session = fl_test_session_new ();
+  server = fl_test_server_start ();
+  leave_and_check (GPOINTER_TO_INT (data));
+  g_clear_object (&app);
+  g_clear_pointer (&server, fl_test_server_free);
+  fl_test_session_free (session);
 }
 
 int
 main (int argc, char *argv[])
 {
-  FlTestSession *session;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  session = fl_test_session_new ();
-  server = fl_test_server_start ();
 
-  g_test_add_func ("/worker/app/quit-gives-back-the-reserved-task-and-keeps-the-draft",
-                   test_quit_gives_back_the_reserved_task_and_keeps_the_draft);
-
-  status = g_test_run ();
-
-  g_clear_object (&app);
-  fl_test_server_free (server);
-  fl_test_session_free (session);
-  return status;
+  g_test_add_data_func ("/worker/app/quit-gives-back-the-reserved-task-and-keeps-the-draft",
+                        GINT_TO_POINTER (LEAVE_BY_QUITTING), test_leaving);
+  g_test_add_data_func (
+    "/worker/app/closing-the-window-gives-back-the-reserved-task-and-keeps-the-draft",
+    GINT_TO_POINTER (LEAVE_BY_CLOSING_THE_WINDOW), test_leaving);
+  return g_test_run ();
 }
