@@ -711,17 +711,20 @@ tile_rect (FlImageCanvas *self, FlLevel *level, int col, int row)
 }
 
 static void snapshot_tiles (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int c0, int r0,
-                            int c1, int r1, gboolean ask);
+                            int c1, int r1, gboolean stand_in);
 
 /* A tile not made yet is stood in for by the tiles of the next coarser
  * level that cover it, clipped to it; those missing in turn by the next
  * level's, without asking for any of them. */
 static void
-snapshot_stand_in (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int col, int row)
+snapshot_stand_in (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int col, int row,
+                   gboolean nested)
 {
   FlLevel *level = self->levels[number];
   graphene_rect_t rect = tile_rect (self, level, col, row);
 
+  if (nested)
+    graphene_rect_inset (&rect, -1, -1);
   for (int coarser = number + 1; coarser < MAX_LEVELS; coarser++)
     {
       FlLevel *stand_in = self->levels[coarser];
@@ -739,29 +742,33 @@ snapshot_stand_in (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int c
              (int) floor ((MIN (level->width, (col + 1) * TILE_SIZE) - 1) * sx / TILE_SIZE)),
         MIN (stand_in->rows - 1,
              (int) floor ((MIN (level->height, (row + 1) * TILE_SIZE) - 1) * sy / TILE_SIZE)),
-        FALSE);
+        TRUE);
       gtk_snapshot_pop (snapshot);
       return;
     }
 }
 
+/* Stand-ins reach a pixel past their place on every side: rounded at
+ * another scale, their edges could leave a line of it uncovered. */
 static void
 snapshot_tiles (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int c0, int r0, int c1,
-                int r1, gboolean ask)
+                int r1, gboolean stand_in)
 {
   FlLevel *level = self->levels[number];
 
   for (int row = r0; row <= r1; row++)
     for (int col = c0; col <= c1; col++)
       {
-        GdkTexture *tile = level_get_tile (self, level, col, row, ask);
+        GdkTexture *tile = level_get_tile (self, level, col, row, !stand_in);
 
         if (tile == NULL)
-          snapshot_stand_in (self, snapshot, number, col, row);
+          snapshot_stand_in (self, snapshot, number, col, row, stand_in);
         else
           {
             graphene_rect_t rect = tile_rect (self, level, col, row);
 
+            if (stand_in)
+              graphene_rect_inset (&rect, -1, -1);
             gtk_snapshot_append_texture (snapshot, tile, &rect);
           }
       }
@@ -794,7 +801,7 @@ snapshot_image (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heigh
   c1 = MIN (level->cols - 1, (int) floor (ix1 * scale_x / TILE_SIZE));
   r1 = MIN (level->rows - 1, (int) floor (iy1 * scale_y / TILE_SIZE));
 
-  snapshot_tiles (self, snapshot, number, c0, r0, c1, r1, TRUE);
+  snapshot_tiles (self, snapshot, number, c0, r0, c1, r1, FALSE);
 }
 
 /* Shapes */
