@@ -72,3 +72,29 @@ fl_test_server_add_image_project (FlTestServer *server, const char *title, const
   g_assert_cmpuint (status, ==, 201);
   return id;
 }
+
+guint
+fl_test_server_count_active (FlTestServer *server, gint64 project, gint64 *last_id)
+{
+  g_autoptr (JsonNode) answer = NULL;
+  JsonArray *list;
+  guint status, n = 0;
+
+  answer = fl_test_call (server, "GET", "/api/v1/me/assignments", server->worker_token, NULL, NULL,
+                         &status);
+  g_assert_cmpuint (status, ==, 200);
+  list = json_object_get_array_member (json_node_get_object (answer), "assignments");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *a = json_array_get_object_element (list, i);
+
+      if (json_object_get_int_member (a, "project_id") == project &&
+          g_strcmp0 (json_object_get_string_member (a, "state"), "active") == 0)
+        {
+          n++;
+          if (last_id != NULL)
+            *last_id = json_object_get_int_member (a, "id");
+        }
+    }
+  return n;
+}

@@ -17,4 +17,8 @@ gint64 fl_test_server_add_image_project (FlTestServer *server, const char *title
                                          const char *reward, gint64 estimate_seconds,
                                          gint64 lease_seconds, guint n_tasks);
 
+/* How many of @project's assignments the demo worker holds active; the id of the last one in
+ * @last_id (nullable). */
+guint fl_test_server_count_active (FlTestServer *server, gint64 project, gint64 *last_id);
+
 G_END_DECLS

@@ -18,32 +18,6 @@
 static FlTestServer *server;
 static FlApplication *app;
 
-static guint
-count_active (gint64 project, gint64 *last_id)
-{
-  g_autoptr (JsonNode) answer = NULL;
-  JsonArray *list;
-  guint status, n = 0;
-
-  answer = fl_test_call (server, "GET", "/api/v1/me/assignments", server->worker_token, NULL, NULL,
-                         &status);
-  g_assert_cmpuint (status, ==, 200);
-  list = json_object_get_array_member (json_node_get_object (answer), "assignments");
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonObject *a = json_array_get_object_element (list, i);
-
-      if (json_object_get_int_member (a, "project_id") == project &&
-          g_strcmp0 (json_object_get_string_member (a, "state"), "active") == 0)
-        {
-          n++;
-          if (last_id != NULL)
-            *last_id = json_object_get_int_member (a, "id");
-        }
-    }
-  return n;
-}
-
 typedef enum
 {
   STEP_CONNECT,
@@ -86,6 +60,7 @@ step (gpointer user_data)
   Run *run = user_data;
   FlWorkspace *workspace = find_workspace ();
   FlImageView *view;
+  FlImageDocument *document;
   const char *tags[] = { "night", NULL };
 
   if (workspace == NULL)
@@ -104,18 +79,20 @@ step (gpointer user_data)
       case STEP_ACCEPT:
         view = FL_IMAGE_VIEW (
           fl_test_find_widget_of_type (GTK_WIDGET (workspace), FL_TYPE_IMAGE_VIEW, NULL));
-        if (g_strcmp0 (fl_workspace_get_visible_page (workspace), "task") != 0 || view == NULL ||
-            fl_image_document_get_width (fl_image_view_get_document (view)) == 0)
+        /* The view has a document once the image's size is known. */
+        document = view != NULL ? fl_image_view_get_document (view) : NULL;
+        if (g_strcmp0 (fl_workspace_get_visible_page (workspace), "task") != 0 ||
+            document == NULL || fl_image_document_get_width (document) == 0)
           return G_SOURCE_CONTINUE;
         run->open_task = fl_task_page_get_assignment_id (fl_workspace_get_task_page (workspace));
         /* Drafted work: it must survive the quit. */
-        fl_image_document_set_tags (fl_image_view_get_document (view), tags);
+        fl_image_document_set_tags (document, tags);
         run->step = STEP_EDIT;
         return G_SOURCE_CONTINUE;
 
       case STEP_EDIT:
         /* The next task is reserved ahead, to keep going. */
-        if (count_active (run->project, NULL) < 2)
+        if (fl_test_server_count_active (server, run->project, NULL) < 2)
           return G_SOURCE_CONTINUE;
         run->step = STEP_RESERVED;
         run->reserved_at = g_get_monotonic_time ();
@@ -167,7 +144,7 @@ leave_and_check (Leave leave)
   g_assert_true (run.quit_sent);
   /* Back from g_application_run(): the reserved task went back before the app ended; the one
    * in progress is still this worker's. */
-  g_assert_cmpuint (count_active (run.project, &still_active), ==, 1);
+  g_assert_cmpuint (fl_test_server_count_active (server, run.project, &still_active), ==, 1);
   g_assert_cmpint (still_active, ==, run.open_task);
 
   /* Its draft is on the disk, edits included, for the next start. */

@@ -850,28 +850,6 @@ test_task_page_fits_the_window (void)
 /* Keep going reserves a second task; a worker who leaves the project's flow
  * gives it back. */
 
-static guint
-count_active (gint64 project)
-{
-  g_autoptr (JsonNode) answer = NULL;
-  JsonArray *list;
-  guint status, n = 0;
-
-  answer = fl_test_call (server, "GET", "/api/v1/me/assignments", server->worker_token, NULL, NULL,
-                         &status);
-  g_assert_cmpuint (status, ==, 200);
-  list = json_object_get_array_member (json_node_get_object (answer), "assignments");
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonObject *a = json_array_get_object_element (list, i);
-
-      if (json_object_get_int_member (a, "project_id") == project &&
-          g_strcmp0 (json_object_get_string_member (a, "state"), "active") == 0)
-        n++;
-    }
-  return n;
-}
-
 static gint64
 server_tasks_left (gint64 project)
 {
@@ -942,7 +920,7 @@ active_count_is (gpointer user_data)
   GiveBack *data = user_data;
 
   g_main_context_iteration (NULL, FALSE);
-  return count_active (data->project) == data->want;
+  return fl_test_server_count_active (server, data->project, NULL) == data->want;
 }
 
 static gboolean
@@ -983,7 +961,7 @@ test_leaving_the_flow_gives_back_the_reserved_task (void)
   data.return_at_once = TRUE;
   accept_project (&data);
   wait_until (offers_shown_after, &data, 30, "the offers after returning at once");
-  g_assert_cmpuint (count_active (project), ==, 0);
+  g_assert_cmpuint (fl_test_server_count_active (server, project, NULL), ==, 0);
   g_assert_cmpint (shown_tasks_left (&ui, project), ==, server_tasks_left (project));
 
   /* Return once the next task is reserved. */
@@ -995,7 +973,7 @@ test_leaving_the_flow_gives_back_the_reserved_task (void)
   gtk_widget_activate_action (GTK_WIDGET (fl_workspace_get_task_page (ui.workspace)), "task.return",
                               NULL);
   wait_until (offers_shown_after, &data, 30, "the offers after returning");
-  g_assert_cmpuint (count_active (project), ==, 0);
+  g_assert_cmpuint (fl_test_server_count_active (server, project, NULL), ==, 0);
   g_assert_cmpint (shown_tasks_left (&ui, project), ==, server_tasks_left (project));
 
   /* Keep going switched off: the reserved task goes back, the open one stays. */
@@ -1006,13 +984,13 @@ test_leaving_the_flow_gives_back_the_reserved_task (void)
   data.want = 1;
   wait_until (active_count_is, &data, 30, "the reserved task to go back");
   fl_test_sleep_in_loop (300);
-  g_assert_cmpuint (count_active (project), ==, 1);
+  g_assert_cmpuint (fl_test_server_count_active (server, project, NULL), ==, 1);
 
   data.offers_shown = 0;
   gtk_widget_activate_action (GTK_WIDGET (fl_workspace_get_task_page (ui.workspace)), "task.return",
                               NULL);
   wait_until (offers_shown_after, &data, 30, "the offers after the last return");
-  g_assert_cmpuint (count_active (project), ==, 0);
+  g_assert_cmpuint (fl_test_server_count_active (server, project, NULL), ==, 0);
   g_settings_set_boolean (settings, "keep-going", TRUE);
   ui_close (&ui);
 }
