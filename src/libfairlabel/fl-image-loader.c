@@ -5,6 +5,9 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "fl-image-jpeg.h"
 #include "fl-image-loader.h"
@@ -567,7 +570,7 @@ next_level (FlRaster *raster, guint number)
 }
 
 static void
-load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+load_levels (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   LoadData *data = task_data;
   g_autoptr (GError) error = NULL;
@@ -633,6 +636,17 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   for (guint n = levels->len - 1; n > 0; n--)
     deliver (data, n, g_ptr_array_index (levels, n), width, height);
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  load_levels (task, source, task_data, cancellable);
+#ifdef __GLIBC__
+  /* A large image leaves tens of MB freed in the middle of the heaps (the
+   * half-size planes, the decoder's buffers); glibc keeps them until told. */
+  malloc_trim (0);
+#endif
 }
 
 static void
