@@ -10,6 +10,7 @@
 #endif
 
 #include "fl-image-canvas.h"
+#include "fl-texture-maker.h"
 
 /* The image is kept as a pyramid of levels (level n is scaled by 1/2^n),
  * each cut into tiles that become textures only when they are on screen, so
@@ -82,6 +83,7 @@ struct _FlImageCanvas
   guint64 level_serial;
   GPtrArray *tile_requests;
   gboolean converting;
+  FlTextureMaker *texture_maker;
   guint64 frame;
   gsize texture_pixels;
   int drawn_level;
@@ -405,12 +407,12 @@ convert_tiles_done (GObject *source, GAsyncResult *result, gpointer user_data)
       if (level == NULL || level->serial != request->serial || request->bytes == NULL ||
           level->tiles[request->index] != NULL)
         continue;
-      install_tile (self, level, request->index,
-                    gdk_memory_texture_new (request->width, request->height,
-                                            fl_raster_get_has_alpha (request->raster)
-                                              ? GDK_MEMORY_R8G8B8A8
-                                              : GDK_MEMORY_R8G8B8,
-                                            request->bytes, request->stride));
+      install_tile (
+        self, level, request->index,
+        fl_texture_maker_make (self->texture_maker,
+                               fl_raster_get_has_alpha (request->raster) ? GDK_MEMORY_R8G8B8A8
+                                                                         : GDK_MEMORY_R8G8B8,
+                               request->width, request->height, request->bytes, request->stride));
       level->last_used[request->index] = self->frame;
     }
   /* Asked while this batch ran: the next frame asks again for those still
@@ -644,7 +646,7 @@ snapshot_nearest (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int hei
       g_autoptr (GdkPixbuf) dest = NULL;
       g_autoptr (GdkPixbuf) source = NULL;
       g_autoptr (GBytes) bytes = NULL;
-      g_autoptr (FlRaster) dest_raster = NULL;
+      g_autoptr (GBytes) dest_bytes = NULL;
       int sx0, sy0, sx1, sy1;
       gsize stride;
 
@@ -674,9 +676,11 @@ snapshot_nearest (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int hei
       gdk_pixbuf_scale (source, dest, 0, 0, (int) (gx1 - gx0), (int) (gy1 - gy0),
                         sx0 * self->zoom - gx0, sy0 * self->zoom - gy0, self->zoom, self->zoom,
                         GDK_INTERP_NEAREST);
-      dest_raster = fl_raster_new_for_pixbuf (dest);
-      self->nearest_texture =
-        texture_for_region (dest_raster, 0, 0, (int) (gx1 - gx0), (int) (gy1 - gy0));
+      dest_bytes = gdk_pixbuf_read_pixel_bytes (dest);
+      self->nearest_texture = fl_texture_maker_make (
+        self->texture_maker,
+        gdk_pixbuf_get_has_alpha (dest) ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
+        (int) (gx1 - gx0), (int) (gy1 - gy0), dest_bytes, gdk_pixbuf_get_rowstride (dest));
       key[0] = self->zoom;
       key[1] = gx0;
       key[2] = gy0;
@@ -1339,8 +1343,9 @@ install_layer (FlImageCanvas *self, const ShapesJob *job, GBytes *bytes)
             g_ptr_array_add (self->shapes_tiles, NULL);
             continue;
           }
-        g_ptr_array_add (self->shapes_tiles,
-                         gdk_memory_texture_new (tw, th, GDK_MEMORY_DEFAULT, slice, stride));
+        g_ptr_array_add (
+          self->shapes_tiles,
+          fl_texture_maker_make (self->texture_maker, GDK_MEMORY_DEFAULT, tw, th, slice, stride));
       }
   self->shapes_area = GRAPHENE_RECT_INIT (job->origin_x, job->origin_y, job->width / job->zoom,
                                           job->height / job->zoom);
@@ -2439,6 +2444,7 @@ fl_image_canvas_dispose (GObject *object)
   g_clear_pointer (&self->shapes_tiles, g_ptr_array_unref);
   clear_levels (self);
   g_clear_object (&self->config);
+  g_clear_object (&self->texture_maker);
   G_OBJECT_CLASS (fl_image_canvas_parent_class)->dispose (object);
 }
 
@@ -2496,6 +2502,7 @@ fl_image_canvas_init (FlImageCanvas *self)
   GtkEventController *key = gtk_event_controller_key_new ();
 
   self->tile_requests = g_ptr_array_new_with_free_func (tile_request_free);
+  self->texture_maker = fl_texture_maker_new (GTK_WIDGET (self));
 
   self->zoom = 1.0;
   self->fitted = TRUE;
