@@ -23,9 +23,9 @@
  * upload); at 128 px the count of textures costs more than that saves. */
 #define TILE_SIZE 256
 #define MAX_LEVELS 16
-/* Tile textures kept alive beyond those of the frame, in pixels (10 MB as
- * RGBA): about two views. */
-#define TEXTURE_BUDGET (2560 * 1024)
+/* Tile textures kept alive beyond those of the frame, in pixels (6 MB as
+ * RGBA): about one and a half views. */
+#define TEXTURE_BUDGET (1536 * 1024)
 #define HANDLE_SIZE 8.0
 #define HIT_TOLERANCE 6.0
 #define MIN_ZOOM_FACTOR 0.25
