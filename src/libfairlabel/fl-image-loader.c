@@ -580,6 +580,7 @@ load_levels (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   g_autoptr (GPtrArray) levels = NULL;
   const char *format_name = NULL;
   int width, height;
+  guint made;
 
   if (!check_file (data, &format_name, &error))
     {
@@ -604,13 +605,11 @@ load_levels (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     }
   width = fl_raster_get_width (full);
   height = fl_raster_get_height (full);
-  deliver (data, 0, full, width, height);
 
-  /* Made all at once, each from the one before, and handed over coarsest
-   * first: a whole-image view shows one of the coarse levels and so becomes
-   * sharp without waiting for the finer ones. Planes at half the size cost
-   * a quarter of the full ones; read from those on demand, they cost
-   * nothing. */
+  /* Handed over coarsest first: a whole-image view shows one of the coarse
+   * levels, and the first frame after the decode is already sharp. Planes
+   * at half the size cost a quarter of the full ones; read from those on
+   * demand, they cost nothing. */
   levels = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (levels, g_object_ref (full));
   if (quarter != NULL && MAX (width, height) > COARSEST_SIDE)
@@ -621,6 +620,10 @@ load_levels (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     }
   else if (half != NULL && MAX (width, height) > COARSEST_SIDE)
     g_ptr_array_add (levels, g_steal_pointer (&half));
+  for (guint n = levels->len; n-- > 0;)
+    deliver (data, n, g_ptr_array_index (levels, n), width, height);
+  /* The coarser ones, each from the one before. */
+  made = levels->len;
   while (MAX (fl_raster_get_width (g_ptr_array_index (levels, levels->len - 1)),
               fl_raster_get_height (g_ptr_array_index (levels, levels->len - 1))) > COARSEST_SIDE)
     {
@@ -633,7 +636,7 @@ load_levels (GTask *task, gpointer source, gpointer task_data, GCancellable *can
         break;
       g_ptr_array_add (levels, next);
     }
-  for (guint n = levels->len - 1; n > 0; n--)
+  for (guint n = levels->len; n-- > made;)
     deliver (data, n, g_ptr_array_index (levels, n), width, height);
   g_task_return_boolean (task, TRUE);
 }
