@@ -91,32 +91,61 @@ exif_orientation (const guint8 *exif, gsize length)
   return 1;
 }
 
+/* The next marker segment before the image data, from *@offset: its
+ * marker, payload and payload size. FALSE at the image data or at the end. */
+static gboolean
+next_segment (const guint8 *data, gsize length, gsize *offset, guint8 *marker,
+              const guint8 **payload, gsize *size)
+{
+  gsize i = *offset;
+  gsize segment;
+
+  if (i == 0)
+    {
+      if (length < 4 || data[0] != 0xff || data[1] != 0xd8)
+        return FALSE;
+      i = 2;
+    }
+  if (i + 4 > length || data[i] != 0xff || data[i + 1] == 0xda || data[i + 1] == 0xd9)
+    return FALSE;
+  segment = (gsize) data[i + 2] << 8 | data[i + 3];
+  if (segment < 2 || i + 2 + segment > length)
+    return FALSE;
+  *marker = data[i + 1];
+  *payload = data + i + 4;
+  *size = segment - 2;
+  *offset = i + 2 + segment;
+  return TRUE;
+}
+
 /* The EXIF orientation of a JPEG file (1 to 8; 1 when it has none), read
  * from the markers before the image data. */
 guint
 fl_image_jpeg_read_orientation (const guint8 *data, gsize length)
 {
-  gsize i = 2;
+  gsize offset = 0, size;
+  const guint8 *payload;
+  guint8 marker;
 
-  if (length < 4 || data[0] != 0xff || data[1] != 0xd8)
-    return 1;
-  while (i + 4 <= length && data[i] == 0xff)
-    {
-      guint8 marker = data[i + 1];
-      gsize size = (gsize) data[i + 2] << 8 | data[i + 3];
-
-      if (marker == 0xda || marker == 0xd9)
-        break;
-      if (marker == 0xe1 && i + 2 + size <= length && size >= 2)
-        {
-          guint orientation = exif_orientation (data + i + 4, size - 2);
-
-          if (orientation != 1 || memcmp (data + i + 4, "Exif", MIN (4, size - 2)) == 0)
-            return orientation;
-        }
-      i += 2 + size;
-    }
+  while (next_segment (data, length, &offset, &marker, &payload, &size))
+    if (marker == 0xe1 && size >= 4 && memcmp (payload, "Exif", 4) == 0)
+      return exif_orientation (payload, size);
   return 1;
+}
+
+/* Whether the image data comes in several scans (SOF2, 6, 10 or 14): any
+ * decode of it, even at 1/8, then holds every coefficient of the image. */
+gboolean
+fl_image_jpeg_is_progressive (const guint8 *data, gsize length)
+{
+  gsize offset = 0, size;
+  const guint8 *payload;
+  guint8 marker;
+
+  while (next_segment (data, length, &offset, &marker, &payload, &size))
+    if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
+      return (marker & 0x03) == 0x02;
+  return FALSE;
 }
 
 /* Whether the planes can be kept as they are: Y'CbCr or grey, luma at full

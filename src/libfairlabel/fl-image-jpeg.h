@@ -11,5 +11,6 @@ FlRaster *fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancel
                                        FlRaster **half, guint *orientation, gboolean *planar,
                                        GError **error);
 guint fl_image_jpeg_read_orientation (const guint8 *data, gsize length);
+gboolean fl_image_jpeg_is_progressive (const guint8 *data, gsize length);
 
 G_END_DECLS

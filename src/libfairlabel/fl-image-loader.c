@@ -550,6 +550,16 @@ decode_full (LoadData *data, const char *format_name, GCancellable *cancellable,
   return g_steal_pointer (&raster);
 }
 
+static gboolean
+is_progressive (LoadData *data)
+{
+  g_autoptr (GMappedFile) mapped = g_mapped_file_new (data->path, FALSE, NULL);
+
+  return mapped != NULL &&
+         fl_image_jpeg_is_progressive ((const guint8 *) g_mapped_file_get_contents (mapped),
+                                       g_mapped_file_get_length (mapped));
+}
+
 static void
 preview_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -588,8 +598,11 @@ load_levels (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       return;
     }
 
+  /* Decoding a progressive JPEG twice would hold its coefficients twice
+   * (120 MB for 40 MP): it gets no preview. */
   if (g_str_equal (format_name, "jpeg") &&
-      (guint64) data->file_width * data->file_height >= PREVIEW_MIN_PIXELS)
+      (guint64) data->file_width * data->file_height >= PREVIEW_MIN_PIXELS &&
+      !is_progressive (data))
     {
       g_autoptr (GTask) preview = g_task_new (NULL, cancellable, preview_done, NULL);
 

@@ -219,6 +219,38 @@ test_jpeg_kinds_match_reference_decode (void)
   g_rmdir (dir);
 }
 
+/* A large progressive JPEG gets no 1/8 preview, which would hold all its
+ * coefficients a second time: its levels all come after the full decode,
+ * and they are right. */
+static void
+test_progressive_jpeg_without_preview (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-image-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "progressive.jpg", NULL);
+  g_autoptr (GdkPixbuf) source = fl_test_make_street (2600, 1800);
+  g_autoptr (GdkPixbuf) expected = NULL;
+  g_autoptr (GError) error = NULL;
+  LoadResult result;
+
+  fl_test_write_jpeg (path, source, "progressive", 2, 2, 0);
+  expected = gdk_pixbuf_new_from_file (path, &error);
+  g_assert_no_error (error);
+  load (path, &result);
+  g_assert_no_error (result.error);
+  g_assert_true (result.ok);
+  /* The quarter-size level made while decoding comes first: nothing was
+   * there to show before the full decode. */
+  g_assert_cmpuint (result.levels->len, >, 1);
+  g_assert_cmpuint (result.level_numbers[0], ==, 2);
+  g_assert_cmpfloat (fl_test_mean_difference (find_level (&result, 0), expected), <, 2.0);
+  g_assert_nonnull (find_level (&result, 1));
+  g_assert_cmpint (gdk_pixbuf_get_width (find_level (&result, 1)), ==, 1300);
+  load_result_clear (&result);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_formats_open (void)
 {
@@ -351,6 +383,8 @@ main (int argc, char *argv[])
                    test_large_jpeg_gives_preview_and_pyramid);
   g_test_add_func ("/image/loader/exif-orientation-applied", test_exif_orientation_applied);
   g_test_add_func ("/image/loader/png-jpeg-tiff-webp-open", test_formats_open);
+  g_test_add_func ("/image/loader/progressive-jpeg-gets-no-preview",
+                   test_progressive_jpeg_without_preview);
   g_test_add_func ("/image/loader/jpeg-kinds-match-reference-decode",
                    test_jpeg_kinds_match_reference_decode);
   g_test_add_func ("/image/loader/truncated-and-corrupt-refused",
