@@ -91,31 +91,88 @@ exif_orientation (const guint8 *exif, gsize length)
   return 1;
 }
 
-/* The next marker segment before the image data, from *@offset: its
- * marker, payload and payload size. FALSE at the image data or at the end. */
-static gboolean
-next_segment (const guint8 *data, gsize length, gsize *offset, guint8 *marker,
-              const guint8 **payload, gsize *size)
-{
-  gsize i = *offset;
-  gsize segment;
+typedef gboolean (*SegmentFunc) (guint8 marker, const guint8 *payload, gsize size,
+                                 gpointer user_data);
 
-  if (i == 0)
+/* Walks the marker segments of a JPEG file, past the entropy-coded data of
+ * every scan, calling @func (when not NULL) with each segment until it
+ * returns FALSE. TRUE once the end-of-image marker is reached; FALSE when
+ * the data ends before it (libjpeg fills a cut-off JPEG with grey and only
+ * warns), when it is not a JPEG, or when @func stopped the walk. */
+static gboolean
+walk_segments (const guint8 *data, gsize length, SegmentFunc func, gpointer user_data)
+{
+  gsize i = 2;
+
+  if (length < 4 || data[0] != 0xff || data[1] != 0xd8)
+    return FALSE;
+  while (i + 1 < length)
     {
-      if (length < 4 || data[0] != 0xff || data[1] != 0xd8)
+      guint8 marker;
+      gsize size;
+
+      if (data[i] != 0xff)
         return FALSE;
-      i = 2;
+      marker = data[i + 1];
+      if (marker == 0xff)
+        {
+          i++;
+          continue;
+        }
+      if (marker == 0xd9)
+        return TRUE;
+      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
+        {
+          i += 2;
+          continue;
+        }
+      if (i + 3 >= length)
+        return FALSE;
+      size = (gsize) data[i + 2] << 8 | data[i + 3];
+      if (size < 2)
+        return FALSE;
+      if (func != NULL &&
+          !func (marker, data + i + 4, MIN (size - 2, length - MIN (length, i + 4)), user_data))
+        return FALSE;
+      i += 2 + size;
+      if (marker == 0xda)
+        {
+          /* Entropy-coded data runs to the next marker that is neither a
+           * stuffed zero nor a restart marker. */
+          for (;;)
+            {
+              const guint8 *ff = i < length ? memchr (data + i, 0xff, length - i) : NULL;
+
+              if (ff == NULL || (gsize) (ff - data) + 1 >= length)
+                return FALSE;
+              i = ff - data;
+              if (data[i + 1] == 0x00 || (data[i + 1] >= 0xd0 && data[i + 1] <= 0xd7))
+                i += 2;
+              else
+                break;
+            }
+        }
     }
-  if (i + 4 > length || data[i] != 0xff || data[i + 1] == 0xda || data[i + 1] == 0xd9)
-    return FALSE;
-  segment = (gsize) data[i + 2] << 8 | data[i + 3];
-  if (segment < 2 || i + 2 + segment > length)
-    return FALSE;
-  *marker = data[i + 1];
-  *payload = data + i + 4;
-  *size = segment - 2;
-  *offset = i + 2 + segment;
-  return TRUE;
+  return FALSE;
+}
+
+gboolean
+fl_image_jpeg_is_complete (const guint8 *data, gsize length)
+{
+  return walk_segments (data, length, NULL, NULL);
+}
+
+static gboolean
+find_orientation (guint8 marker, const guint8 *payload, gsize size, gpointer user_data)
+{
+  guint *orientation = user_data;
+
+  if (marker == 0xe1 && size >= 4 && memcmp (payload, "Exif", 4) == 0)
+    {
+      *orientation = exif_orientation (payload, size);
+      return FALSE;
+    }
+  return marker != 0xda;
 }
 
 /* The EXIF orientation of a JPEG file (1 to 8; 1 when it has none), read
@@ -123,14 +180,24 @@ next_segment (const guint8 *data, gsize length, gsize *offset, guint8 *marker,
 guint
 fl_image_jpeg_read_orientation (const guint8 *data, gsize length)
 {
-  gsize offset = 0, size;
-  const guint8 *payload;
-  guint8 marker;
+  guint orientation = 1;
 
-  while (next_segment (data, length, &offset, &marker, &payload, &size))
-    if (marker == 0xe1 && size >= 4 && memcmp (payload, "Exif", 4) == 0)
-      return exif_orientation (payload, size);
-  return 1;
+  walk_segments (data, length, find_orientation, &orientation);
+  return orientation;
+}
+
+static gboolean
+find_frame (guint8 marker, const guint8 *payload, gsize size, gpointer user_data)
+{
+  gboolean *progressive = user_data;
+
+  /* SOF0 to SOF15, but for DHT, JPG and DAC, which share the range. */
+  if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
+    {
+      *progressive = (marker & 0x03) == 0x02;
+      return FALSE;
+    }
+  return marker != 0xda;
 }
 
 /* Whether the image data comes in several scans (SOF2, 6, 10 or 14): any
@@ -138,14 +205,10 @@ fl_image_jpeg_read_orientation (const guint8 *data, gsize length)
 gboolean
 fl_image_jpeg_is_progressive (const guint8 *data, gsize length)
 {
-  gsize offset = 0, size;
-  const guint8 *payload;
-  guint8 marker;
+  gboolean progressive = FALSE;
 
-  while (next_segment (data, length, &offset, &marker, &payload, &size))
-    if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
-      return (marker & 0x03) == 0x02;
-  return FALSE;
+  walk_segments (data, length, find_frame, &progressive);
+  return progressive;
 }
 
 /* Whether the planes can be kept as they are: Y'CbCr or grey, luma at full

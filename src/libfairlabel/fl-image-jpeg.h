@@ -12,5 +12,6 @@ FlRaster *fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancel
                                        GError **error);
 guint fl_image_jpeg_read_orientation (const guint8 *data, gsize length);
 gboolean fl_image_jpeg_is_progressive (const guint8 *data, gsize length);
+gboolean fl_image_jpeg_is_complete (const guint8 *data, gsize length);
 
 G_END_DECLS

@@ -323,58 +323,6 @@ check_file (LoadData *data, const char **format_name, GError **error)
   return TRUE;
 }
 
-/* libjpeg fills a cut-off JPEG with grey and only warns, so walk the
- * markers to the end-of-image marker. */
-static gboolean
-jpeg_is_complete (const guint8 *data, gsize length)
-{
-  gsize i = 2;
-
-  if (length < 4 || data[0] != 0xff || data[1] != 0xd8)
-    return FALSE;
-  while (i + 1 < length)
-    {
-      guint8 marker;
-
-      if (data[i] != 0xff)
-        return FALSE;
-      marker = data[i + 1];
-      if (marker == 0xff)
-        {
-          i++;
-          continue;
-        }
-      if (marker == 0xd9)
-        return TRUE;
-      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
-        {
-          i += 2;
-          continue;
-        }
-      if (i + 3 >= length)
-        return FALSE;
-      i += 2 + ((gsize) data[i + 2] << 8 | data[i + 3]);
-      if (marker == 0xda)
-        {
-          /* Entropy-coded data runs to the next marker that is neither a
-           * stuffed zero nor a restart marker. */
-          for (;;)
-            {
-              const guint8 *ff = i < length ? memchr (data + i, 0xff, length - i) : NULL;
-
-              if (ff == NULL || (gsize) (ff - data) + 1 >= length)
-                return FALSE;
-              i = ff - data;
-              if (data[i + 1] == 0x00 || (data[i + 1] >= 0xd0 && data[i + 1] <= 0xd7))
-                i += 2;
-              else
-                break;
-            }
-        }
-    }
-  return FALSE;
-}
-
 /* The PNG loader also returns a cut-off image without complaint: walk the
  * chunks to IEND. */
 static gboolean
@@ -409,7 +357,7 @@ static gboolean
 is_complete (const char *format_name, const guint8 *data, gsize length)
 {
   if (g_str_equal (format_name, "jpeg"))
-    return jpeg_is_complete (data, length);
+    return fl_image_jpeg_is_complete (data, length);
   if (g_str_equal (format_name, "png"))
     return png_is_complete (data, length);
   if (g_str_equal (format_name, "webp"))
