@@ -8,11 +8,11 @@
 
 #include "fl-image-loader.h"
 #include "fl-image-view.h"
+#include "fl-label-config.h"
+#include "fl-label-row.h"
 
 /* A load quicker than this shows no spinner. */
 #define LOADING_DELAY_MS 300
-#include "fl-label-config.h"
-#include "fl-label-row.h"
 
 struct _FlImageView
 {
