@@ -599,20 +599,25 @@ orient_plane (const guint8 *src, int width, int height, int src_stride, guint8 *
   gboolean turned = orientation >= 5;
   int dest_width = turned ? height : width;
   int dest_height = turned ? width : height;
+  int x0, y0, x1, y1;
+  gssize step;
 
+  /* Along a row of the turned plane, the source moves by a fixed step. */
+  oriented_source (orientation, width, height, 0, 0, &x0, &y0);
+  oriented_source (orientation, width, height, 1, 0, &x1, &y1);
+  step = (gssize) (y1 - y0) * src_stride + (x1 - x0);
   for (int by = 0; by < dest_height; by += ORIENT_BLOCK)
     for (int bx = 0; bx < dest_width; bx += ORIENT_BLOCK)
       for (int y = by; y < MIN (by + ORIENT_BLOCK, dest_height); y++)
         {
           guint8 *out = dest + (gsize) y * dest_stride;
+          const guint8 *in;
+          int sx, sy;
 
-          for (int x = bx; x < MIN (bx + ORIENT_BLOCK, dest_width); x++)
-            {
-              int sx, sy;
-
-              oriented_source (orientation, width, height, x, y, &sx, &sy);
-              out[x] = src[(gsize) sy * src_stride + sx];
-            }
+          oriented_source (orientation, width, height, bx, y, &sx, &sy);
+          in = src + (gsize) sy * src_stride + sx;
+          for (int x = bx; x < MIN (bx + ORIENT_BLOCK, dest_width); x++, in += step)
+            out[x] = *in;
         }
 }
 
