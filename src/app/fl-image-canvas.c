@@ -88,6 +88,7 @@ struct _FlImageCanvas
   gsize texture_pixels;
   int drawn_level;
   guint drawn_shapes;
+  guint layer_shapes;
   gint64 snapshot_us;
 
   GdkTexture *nearest_texture;
@@ -1351,7 +1352,7 @@ install_layer (FlImageCanvas *self, const ShapesJob *job, GBytes *bytes)
                                           job->height / job->zoom);
   self->shapes_zoom = job->zoom;
   self->shapes_texture_version = job->version;
-  self->drawn_shapes = job->shapes->len;
+  self->layer_shapes = job->shapes->len;
 }
 
 static void
@@ -1480,7 +1481,11 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
            (settled && self->zoom != self->shapes_zoom))
     render_shapes_later (self, width, height);
   if (self->shapes_tiles == NULL)
-    return;
+    {
+      self->drawn_shapes = 0;
+      return;
+    }
+  self->drawn_shapes = self->layer_shapes;
 
   fl_image_canvas_image_to_widget (self, self->shapes_area.origin.x, self->shapes_area.origin.y,
                                    &x0, &y0);
@@ -2271,8 +2276,9 @@ void
 fl_image_canvas_set_shapes_visible (FlImageCanvas *self, gboolean visible)
 {
   g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+  /* The layer is kept while hidden: shown again, it is as it was. */
   self->shapes_visible = visible;
-  invalidate_shapes (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 gboolean
