@@ -438,6 +438,9 @@ view (const char *path, gboolean load_only)
 
   gtk_init ();
   adw_init ();
+  /* What the application's resource base path gives it: the tool icons. */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/github/fairlabel/Fairlabel/icons");
   default_poll = g_main_context_get_poll_func (NULL);
   g_main_context_set_poll_func (NULL, counting_poll);
   bench.load_only = load_only;

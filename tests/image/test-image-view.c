@@ -895,6 +895,9 @@ main (int argc, char *argv[])
       return 1;
     }
   adw_init ();
+  /* What the application's resource base path gives it: the tool icons. */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/github/fairlabel/Fairlabel/icons");
 
   g_test_add ("/image/view/draw-move-resize-relabel-delete-undo-redo", Fixture, NULL,
               fixture_set_up, test_draw_edit_undo_redo, fixture_tear_down);
