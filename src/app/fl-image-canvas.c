@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -89,6 +91,17 @@ struct _FlImageCanvas
   int drawn_level;
   guint drawn_shapes;
   guint layer_shapes;
+  /* The shapes in the layer as it was drawn, by id, to tell what an edit
+   * changed; and whether the colours changed, which no diff shows. */
+  GPtrArray *layer_list;
+  GHashTable *layer_index;
+  gboolean layer_stale;
+  /* The layer's origin as drawn: shapes_area holds floats, which would move
+   * a rounded edge by a pixel in a tile drawn again. */
+  double layer_origin_x;
+  double layer_origin_y;
+  int layer_pixel_width;
+  int layer_pixel_height;
   gint64 snapshot_us;
 
   GdkTexture *nearest_texture;
@@ -1071,6 +1084,12 @@ typedef struct
   int width;
   int height;
   int scale;
+  /* Device pixels drawn, and where in the layer they start: a tile's own
+   * when only that tile is drawn again. */
+  int pixel_width;
+  int pixel_height;
+  int offset_x;
+  int offset_y;
   guint64 version;
   /* Per layer tile, whether anything was drawn in it. */
   guint8 *used;
@@ -1165,6 +1184,8 @@ shapes_job_new (FlImageCanvas *self, int width, int height)
   job->width = (int) ceil ((x1 - x0) * self->zoom);
   job->height = (int) ceil ((y1 - y0) * self->zoom);
   job->scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  job->pixel_width = job->width * job->scale;
+  job->pixel_height = job->height * job->scale;
   job->version = self->shapes_version;
   if (job->width <= 0 || job->height <= 0 || job->width * job->scale > 4096 ||
       job->height * job->scale > 4096)
@@ -1233,17 +1254,23 @@ find_used_tiles (ShapesJob *job, const guint8 *data, int stride, int w, int h)
     }
 }
 
+static int
+compare_labels (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 static GBytes *
 shapes_job_draw (ShapesJob *job)
 {
   g_autoptr (GHashTable) by_label =
     g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
-  int w = job->width * job->scale, h = job->height * job->scale;
+  int w = job->pixel_width, h = job->pixel_height;
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
   cairo_t *cr = cairo_create (surface);
   g_autoptr (GBytes) bytes = NULL;
-  GHashTableIter iter;
-  gpointer value;
+  g_autofree gpointer *labels = NULL;
+  guint n_labels;
 
   for (guint i = 0; i < job->shapes->len; i++)
     {
@@ -1258,12 +1285,16 @@ shapes_job_draw (ShapesJob *job)
     }
 
   /* At device pixels, so HiDPI screens get sharp lines. */
+  cairo_translate (cr, -job->offset_x, -job->offset_y);
   cairo_scale (cr, job->scale, job->scale);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
-  g_hash_table_iter_init (&iter, by_label);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  /* Labels in a fixed order, so that a tile drawn again alone overlaps as
+   * the whole layer does. */
+  labels = g_hash_table_get_keys_as_array (by_label, &n_labels);
+  qsort (labels, n_labels, sizeof (gpointer), compare_labels);
+  for (guint l = 0; l < n_labels; l++)
     {
-      GArray *list = value;
+      GArray *list = g_hash_table_lookup (by_label, labels[l]);
       const GdkRGBA *color = &g_array_index (job->colors, GdkRGBA, g_array_index (list, guint, 0));
       gboolean points = FALSE;
 
@@ -1316,6 +1347,22 @@ shapes_job_draw (ShapesJob *job)
  * that reaches past its clip is drawn with a costlier shader, and the
  * renderer uploads only what is drawn. */
 static void
+keep_layer_index (FlImageCanvas *self, GPtrArray *shapes)
+{
+  g_clear_pointer (&self->layer_index, g_hash_table_unref);
+  g_clear_pointer (&self->layer_list, g_ptr_array_unref);
+  self->layer_list = g_ptr_array_ref (shapes);
+  self->layer_index = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < shapes->len; i++)
+    {
+      FlShape *shape = g_ptr_array_index (shapes, i);
+
+      g_hash_table_insert (self->layer_index, shape->id, shape);
+    }
+  self->layer_stale = FALSE;
+}
+
+static void
 unref_if_set (gpointer object)
 {
   if (object != NULL)
@@ -1325,7 +1372,7 @@ unref_if_set (gpointer object)
 static void
 install_layer (FlImageCanvas *self, const ShapesJob *job, GBytes *bytes)
 {
-  int w = job->width * job->scale, h = job->height * job->scale;
+  int w = job->pixel_width, h = job->pixel_height;
   int stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, w);
 
   g_clear_pointer (&self->shapes_tiles, g_ptr_array_unref);
@@ -1351,8 +1398,163 @@ install_layer (FlImageCanvas *self, const ShapesJob *job, GBytes *bytes)
   self->shapes_area = GRAPHENE_RECT_INIT (job->origin_x, job->origin_y, job->width / job->zoom,
                                           job->height / job->zoom);
   self->shapes_zoom = job->zoom;
+  self->layer_origin_x = job->origin_x;
+  self->layer_origin_y = job->origin_y;
+  self->layer_pixel_width = job->pixel_width;
+  self->layer_pixel_height = job->pixel_height;
   self->shapes_texture_version = job->version;
   self->layer_shapes = job->shapes->len;
+  keep_layer_index (self, job->shapes);
+}
+
+/* A shape's box in layer pixels (device), grown as for the layer's own
+ * choice of shapes (which takes in their handles), more than what an
+ * outline, a point or antialiasing reach past it. */
+static void
+layer_box (FlImageCanvas *self, const FlShape *shape, double box[4])
+{
+  FlRect bounds;
+  double zoom = self->shapes_zoom, scale = self->shapes_scale;
+  double grow = (HANDLE_SIZE + 8) * scale;
+
+  fl_shape_get_bounds (shape, &bounds);
+  box[0] = (bounds.x - self->layer_origin_x) * zoom * scale - grow;
+  box[1] = (bounds.y - self->layer_origin_y) * zoom * scale - grow;
+  box[2] = (bounds.x + bounds.width - self->layer_origin_x) * zoom * scale + grow;
+  box[3] = (bounds.y + bounds.height - self->layer_origin_y) * zoom * scale + grow;
+}
+
+static gboolean
+box_meets_tile (const double box[4], double x0, double y0, double x1, double y1)
+{
+  return box[2] > x0 && box[0] < x1 && box[3] > y0 && box[1] < y1;
+}
+
+/* Whether the shape belongs in the layer: not dragged, and within it. */
+static gboolean
+in_layer (FlImageCanvas *self, const FlShape *shape, int pixel_width, int pixel_height)
+{
+  double box[4];
+
+  if (g_hash_table_contains (self->drag_ids, shape->id))
+    return FALSE;
+  layer_box (self, shape, box);
+  return box_meets_tile (box, 0, 0, pixel_width, pixel_height);
+}
+
+static void
+mark_tiles (FlImageCanvas *self, const double box[4], guint8 *dirty, int cols, int rows)
+{
+  int c0 = MAX (0, (int) floor (box[0] / LAYER_TILE_SIZE));
+  int r0 = MAX (0, (int) floor (box[1] / LAYER_TILE_SIZE));
+  int c1 = MIN (cols - 1, (int) floor (box[2] / LAYER_TILE_SIZE));
+  int r1 = MIN (rows - 1, (int) floor (box[3] / LAYER_TILE_SIZE));
+
+  for (int r = r0; r <= r1; r++)
+    for (int c = c0; c <= c1; c++)
+      dirty[r * cols + c] = TRUE;
+}
+
+/* After an edit: the layer tiles the changed shapes were or are in, drawn
+ * again alone, rather than the whole layer (25 ms for 5,200 shapes). FALSE
+ * when that would not pay, or when the colours changed. */
+static gboolean
+update_layer_tiles (FlImageCanvas *self)
+{
+  int pw = self->layer_pixel_width, ph = self->layer_pixel_height;
+  int cols = self->shapes_cols, rows;
+  g_autofree guint8 *dirty = NULL;
+  g_autoptr (GPtrArray) now = NULL;
+  guint n_dirty = 0;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (self->layer_stale || self->layer_index == NULL || self->shapes_tiles == NULL || cols == 0)
+    return FALSE;
+  rows = (int) (self->shapes_tiles->len / cols);
+  if (rows == 0 || (pw + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE != cols)
+    return FALSE;
+  dirty = g_new0 (guint8, (gsize) cols * rows);
+  now = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_shape_free);
+
+  g_hash_table_iter_init (&iter, self->layer_index);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const FlShape *before = value;
+      const FlShape *after = fl_image_document_lookup (self->document, before->id);
+      double box[4];
+
+      if (after != NULL && in_layer (self, after, pw, ph) && fl_shape_equal (before, after))
+        continue;
+      layer_box (self, before, box);
+      mark_tiles (self, box, dirty, cols, rows);
+    }
+  for (guint i = 0; i < fl_image_document_get_n_shapes (self->document); i++)
+    {
+      const FlShape *shape = fl_image_document_get_shape (self->document, i);
+      const FlShape *before;
+      double box[4];
+
+      if (!in_layer (self, shape, pw, ph))
+        continue;
+      g_ptr_array_add (now, fl_shape_copy (shape));
+      before = g_hash_table_lookup (self->layer_index, shape->id);
+      if (before != NULL && fl_shape_equal (before, shape))
+        continue;
+      layer_box (self, shape, box);
+      mark_tiles (self, box, dirty, cols, rows);
+    }
+  for (int i = 0; i < cols * rows; i++)
+    n_dirty += dirty[i];
+  if (n_dirty * 2 > (guint) (cols * rows))
+    return FALSE;
+
+  for (int i = 0; i < cols * rows; i++)
+    {
+      int tx = (i % cols) * LAYER_TILE_SIZE, ty = (i / cols) * LAYER_TILE_SIZE;
+      ShapesJob *job;
+      g_autoptr (GBytes) bytes = NULL;
+      GdkTexture **slot;
+
+      if (!dirty[i])
+        continue;
+      job = g_new0 (ShapesJob, 1);
+      job->shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_shape_free);
+      job->colors = g_array_new (FALSE, FALSE, sizeof (GdkRGBA));
+      job->origin_x = self->layer_origin_x;
+      job->origin_y = self->layer_origin_y;
+      job->zoom = self->shapes_zoom;
+      job->scale = self->shapes_scale;
+      job->pixel_width = MIN (LAYER_TILE_SIZE, pw - tx);
+      job->pixel_height = MIN (LAYER_TILE_SIZE, ph - ty);
+      job->offset_x = tx;
+      job->offset_y = ty;
+      for (guint k = 0; k < now->len; k++)
+        {
+          const FlShape *shape = g_ptr_array_index (now, k);
+          GdkRGBA color = shape_color (self, shape, 1.0);
+          double box[4];
+
+          layer_box (self, shape, box);
+          if (!box_meets_tile (box, tx, ty, tx + job->pixel_width, ty + job->pixel_height))
+            continue;
+          g_ptr_array_add (job->shapes, fl_shape_copy (shape));
+          g_array_append_val (job->colors, color);
+        }
+      bytes = shapes_job_draw (job);
+      slot = (GdkTexture **) &g_ptr_array_index (self->shapes_tiles, i);
+      g_clear_object (slot);
+      if (job->used[0])
+        *slot = fl_texture_maker_make (
+          self->texture_maker, GDK_MEMORY_DEFAULT, job->pixel_width, job->pixel_height, bytes,
+          cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, job->pixel_width));
+      shapes_job_free (job);
+    }
+  self->layer_shapes = now->len;
+  keep_layer_index (self, now);
+  self->shapes_texture_version = self->shapes_version;
+  g_debug ("%u of %d layer tiles drawn again", n_dirty, cols * rows);
+  return TRUE;
 }
 
 static void
@@ -1476,7 +1678,10 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
         self->first_layer_id = g_idle_add_full (G_PRIORITY_LOW, start_first_layer, self, NULL);
     }
   else if (self->shapes_texture_version != self->shapes_version)
-    render_shapes_now (self, width, height);
+    {
+      if (!update_layer_tiles (self))
+        render_shapes_now (self, width, height);
+    }
   else if (!shapes_texture_usable (self, width, height) ||
            (settled && self->zoom != self->shapes_zoom))
     render_shapes_later (self, width, height);
@@ -2233,6 +2438,7 @@ fl_image_canvas_set_label_config (FlImageCanvas *self, FlLabelConfig *config)
 {
   g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
   g_set_object (&self->config, config);
+  self->layer_stale = TRUE;
   invalidate_shapes (self);
 }
 
@@ -2447,6 +2653,8 @@ fl_image_canvas_dispose (GObject *object)
   g_clear_handle_id (&self->first_layer_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->layer_index, g_hash_table_unref);
+  g_clear_pointer (&self->layer_list, g_ptr_array_unref);
   g_clear_pointer (&self->shapes_tiles, g_ptr_array_unref);
   clear_levels (self);
   g_clear_object (&self->config);

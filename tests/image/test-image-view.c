@@ -711,6 +711,66 @@ test_converted_tiles_stand_in_then_sharp (Fixture *f, gconstpointer data)
   g_unlink (path);
 }
 
+/* An edit draws again only the layer tiles the changed shapes touch: what
+ * that gives must be what drawing the whole layer gives. */
+static void
+test_edits_redraw_layer_as_a_whole_redraw_would (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_scene (f, "crowd.png", 1600, 1200);
+  g_autoptr (GString) pre = g_string_new ("{\"kind\":\"image\",\"shapes\":[");
+  g_autoptr (JsonObject) config = parse_object (label_config_json);
+  g_autoptr (FlLabelConfig) same = fl_label_config_new_from_json (config, NULL);
+  /* Far from the layer's first tile, where a misplaced tile would show. */
+  const char *const *first = (const char *const[]){ "s300", NULL };
+  const char *labels[] = { "car", "road", "person", "building" };
+
+  /* A grid of boxes, and a polygon across some of them. */
+  for (int i = 0; i < 300; i++)
+    g_string_append_printf (pre,
+                            "{\"id\":\"s%d\",\"type\":\"box\",\"label\":\"%s\",\"x\":%d,"
+                            "\"y\":%d,\"width\":%d,\"height\":%d},",
+                            i + 1, labels[i % 4], 20 + (i % 20) * 78, 20 + (i / 20) * 76,
+                            40 + i % 30, 30 + i % 40);
+  g_string_append (pre, "{\"id\":\"p1\",\"type\":\"polygon\",\"label\":\"road\","
+                        "\"points\":[[100,100],[900,300],[400,800]]}]}");
+  load (f, path, label_config_json, pre->str);
+  spin_until (image_complete, f);
+  fl_test_sleep_in_loop (400);
+  g_assert_cmpuint (fl_image_canvas_get_drawn_shapes (f->canvas), ==, 301);
+
+  /* Move one box, delete another, undo the delete: three edits. */
+  fl_image_canvas_select (f->canvas, first);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.nudge", "(ii)", 10, 10);
+  fl_test_sleep_in_loop (100);
+  {
+    const char *const *other = (const char *const[]){ "s150", NULL };
+
+    fl_image_canvas_select (f->canvas, other);
+    gtk_widget_activate_action (GTK_WIDGET (f->view), "image.delete", NULL);
+    fl_test_sleep_in_loop (100);
+    g_assert_cmpuint (fl_image_canvas_get_drawn_shapes (f->canvas), ==, 300);
+    gtk_widget_activate_action (GTK_WIDGET (f->view), "image.undo", NULL);
+    fl_test_sleep_in_loop (100);
+  }
+  fl_image_canvas_select (f->canvas, NULL);
+  fl_test_sleep_in_loop (100);
+  {
+    g_autoptr (GdkPixbuf) patched = render_canvas (f);
+    g_autoptr (GdkPixbuf) whole = NULL;
+    double difference;
+
+    /* The same colours again: the whole layer is drawn anew. */
+    fl_image_canvas_set_label_config (f->canvas, same);
+    fl_test_sleep_in_loop (100);
+    whole = render_canvas (f);
+    difference = fl_test_mean_difference (patched, whole);
+    g_test_message ("patched layer against a whole redraw: mean difference %.4f", difference);
+    g_assert_cmpfloat (difference, <, 0.01);
+  }
+  g_assert_cmpuint (fl_image_canvas_get_drawn_shapes (f->canvas), ==, 301);
+  g_unlink (path);
+}
+
 static void
 test_labeled_street_screenshot (Fixture *f, gconstpointer data)
 {
@@ -909,6 +969,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_preannotation_clamped_with_visible_warning, fixture_tear_down);
   g_test_add ("/image/view/converted-tiles-stand-in-then-sharp", Fixture, NULL, fixture_set_up,
               test_converted_tiles_stand_in_then_sharp, fixture_tear_down);
+  g_test_add ("/image/view/edits-redraw-layer-as-a-whole-redraw-would", Fixture, NULL,
+              fixture_set_up, test_edits_redraw_layer_as_a_whole_redraw_would, fixture_tear_down);
   g_test_add ("/image/view/labeled-street-screenshot", Fixture, NULL, fixture_set_up,
               test_labeled_street_screenshot, fixture_tear_down);
   g_test_add ("/image/view/zoom-at-pointer-and-pan", Fixture, NULL, fixture_set_up,
