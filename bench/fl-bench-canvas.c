@@ -308,6 +308,23 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* An edit: from the action to the frame that shows it. */
+static gint64 edit_start;
+static GArray *edit_times;
+
+static void
+on_edit_painted (GdkFrameClock *clock, gpointer user_data)
+{
+  double ms;
+
+  if (edit_start == 0)
+    return;
+  ms = (g_get_monotonic_time () - edit_start) / 1000.0;
+  g_array_append_val (edit_times, ms);
+  edit_start = 0;
+  g_main_loop_quit (bench.loop);
+}
+
 static void
 on_update (GdkFrameClock *clock, gpointer user_data)
 {
@@ -513,6 +530,31 @@ view (const char *path, gboolean load_only)
     }
   print_pass ("frame", &with_shapes);
   print_pass ("image_only_frame", &image_only);
+
+  /* Edits with every shape in view: a box nudged back and forth. */
+  {
+    FlImageDocument *document = fl_image_view_get_document (bench.view);
+    const char *ids[] = { fl_image_document_get_shape (document, 0)->id, NULL };
+
+    fl_image_canvas_zoom_to_fit (bench.canvas);
+    g_timeout_add (500, stop_idle, NULL);
+    g_main_loop_run (bench.loop);
+    fl_image_canvas_select (bench.canvas, ids);
+    edit_times = g_array_new (FALSE, FALSE, sizeof (double));
+    g_signal_connect_after (clock, "after-paint", G_CALLBACK (on_edit_painted), NULL);
+    for (int i = 0; i < 30; i++)
+      {
+        edit_start = g_get_monotonic_time ();
+        gtk_widget_activate_action (GTK_WIDGET (bench.view), "image.nudge", "(ii)",
+                                    i % 2 == 0 ? 8 : -8, 0);
+        g_main_loop_run (bench.loop);
+        g_timeout_add (30, stop_idle, NULL);
+        g_main_loop_run (bench.loop);
+      }
+    g_array_sort (edit_times, compare_doubles);
+    g_print ("edit_median_ms=%.2f\n", g_array_index (edit_times, double, edit_times->len / 2));
+    g_print ("edit_max_ms=%.2f\n", g_array_index (edit_times, double, edit_times->len - 1));
+  }
 
   getrusage (RUSAGE_SELF, &usage);
   g_print ("peak_rss_mb=%.1f\n", usage.ru_maxrss / 1024.0);
