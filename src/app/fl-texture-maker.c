@@ -150,6 +150,19 @@ gl_format (FlTextureMaker *self, GdkMemoryFormat format, GLint *internal, GLenum
     }
 }
 
+/* Rows longer than the texture need GL_UNPACK_ROW_LENGTH, which OpenGL ES
+ * has only from 3.0 on. */
+static gboolean
+has_row_length (FlTextureMaker *self)
+{
+  int major = 0, minor = 0;
+
+  if (!gdk_gl_context_get_use_es (self->context))
+    return TRUE;
+  gdk_gl_context_get_version (self->context, &major, &minor);
+  return major >= 3;
+}
+
 /* A texture of the pixels in @bytes, @stride bytes a row. */
 GdkTexture *
 fl_texture_maker_make (FlTextureMaker *self, GdkMemoryFormat format, int width, int height,
@@ -167,7 +180,7 @@ fl_texture_maker_make (FlTextureMaker *self, GdkMemoryFormat format, int width, 
     return gdk_memory_texture_new (width, height, format, bytes, stride);
   if (stride == (((gsize) width * bpp + 3) & ~(gsize) 3))
     alignment = 4, row_length = 0;
-  else if (stride % bpp == 0)
+  else if (stride % bpp == 0 && has_row_length (self))
     alignment = 1, row_length = (int) (stride / bpp);
   else
     return gdk_memory_texture_new (width, height, format, bytes, stride);
