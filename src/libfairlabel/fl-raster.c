@@ -270,6 +270,57 @@ convert_row (FlRaster *self, const ColorTables *t, int x, int y, int width, guin
 
 static void halve_pixbuf_rows (GdkPixbuf *src, GdkPixbuf *dest, int first, int end);
 
+/* As convert_row (), but with chroma halved along a side interpolated as
+ * libjpeg's "fancy" upsampling does: each pixel weighs the chroma sample it
+ * lies in three times, the next one across the nearer edge once. Edges of
+ * colour then look as other viewers show them, not in steps of two pixels. */
+static void
+convert_row_smooth (FlRaster *self, const ColorTables *t, int x, int y, int width, guint8 *out)
+{
+  guint sx = self->shift_x, sy = self->shift_y;
+  const guint8 *luma = self->planes[0] + (gsize) y * self->stride[0] + x;
+  const guint8 *cb0, *cb1, *cr0, *cr1;
+  int last_x, cy, near_y;
+
+  if (self->gray || sx > 1 || sy > 1 || (sx == 0 && sy == 0))
+    {
+      convert_row (self, t, x, y, width, out);
+      return;
+    }
+  last_x = self->plane_width[1] - 1;
+  cy = y >> sy;
+  near_y = sy == 0 ? cy : CLAMP ((y & 1) ? cy + 1 : cy - 1, 0, self->plane_height[1] - 1);
+  cb0 = self->planes[1] + (gsize) cy * self->stride[1];
+  cb1 = self->planes[1] + (gsize) near_y * self->stride[1];
+  cr0 = self->planes[2] + (gsize) cy * self->stride[2];
+  cr1 = self->planes[2] + (gsize) near_y * self->stride[2];
+  for (int i = 0; i < width; i++, out += 3)
+    {
+      int px = x + i, cx = px >> sx;
+      int nx = sx == 0 ? cx : CLAMP ((px & 1) ? cx + 1 : cx - 1, 0, last_x);
+      int l = luma[i], b, r;
+
+      if (sx == 1 && sy == 1)
+        {
+          b = (9 * cb0[cx] + 3 * cb0[nx] + 3 * cb1[cx] + cb1[nx] + 8) >> 4;
+          r = (9 * cr0[cx] + 3 * cr0[nx] + 3 * cr1[cx] + cr1[nx] + 8) >> 4;
+        }
+      else if (sx == 1)
+        {
+          b = (3 * cb0[cx] + cb0[nx] + 2) >> 2;
+          r = (3 * cr0[cx] + cr0[nx] + 2) >> 2;
+        }
+      else
+        {
+          b = (3 * cb0[cx] + cb1[cx] + 2) >> 2;
+          r = (3 * cr0[cx] + cr1[cx] + 2) >> 2;
+        }
+      out[0] = clamp_byte (l + t->cr_r[r]);
+      out[1] = clamp_byte (l + ((t->cb_g[b] + t->cr_g[r]) >> 16));
+      out[2] = clamp_byte (l + t->cb_b[b]);
+    }
+}
+
 /* Region (@x, @y, @width, @height) of @parent at half the size. Planes are
  * averaged before they are converted: a quarter of the conversions. */
 static GBytes *
@@ -374,7 +425,7 @@ fl_raster_read (FlRaster *self, int x, int y, int width, int height, gsize *stri
   row_bytes = ((gsize) width * 3 + 3) & ~(gsize) 3;
   pixels = g_malloc (row_bytes * height);
   for (int row = 0; row < height; row++)
-    convert_row (self, tables, x, y + row, width, pixels + row_bytes * row);
+    convert_row_smooth (self, tables, x, y + row, width, pixels + row_bytes * row);
   *stride = row_bytes;
   return g_bytes_new_take (pixels, row_bytes * height);
 }
