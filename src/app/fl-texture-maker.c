@@ -99,14 +99,18 @@ ensure_context (FlTextureMaker *self)
   g_autoptr (GdkGLContext) context = NULL;
   GtkNative *native;
   GdkSurface *surface;
+  GskRenderer *renderer;
 
   if (self->widget == NULL || (native = gtk_widget_get_native (self->widget)) == NULL ||
       (surface = gtk_native_get_surface (native)) == NULL)
     return FALSE;
   if (self->tried)
     return self->context != NULL && surface == self->surface;
+  /* Not yet realized: ask again later. */
+  if ((renderer = gtk_native_get_renderer (native)) == NULL)
+    return FALSE;
   self->tried = TRUE;
-  if (!GSK_IS_GL_RENDERER (gtk_native_get_renderer (native)))
+  if (!GSK_IS_GL_RENDERER (renderer))
     return FALSE;
   context = gdk_surface_create_gl_context (surface, &error);
   if (context == NULL || !gdk_gl_context_realize (context, &error))
