@@ -1106,6 +1106,20 @@ shapes_job_free (gpointer data)
   g_free (job);
 }
 
+static ShapesJob *
+shapes_job_alloc (double origin_x, double origin_y, double zoom, int scale)
+{
+  ShapesJob *job = g_new0 (ShapesJob, 1);
+
+  job->shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_shape_free);
+  job->colors = g_array_new (FALSE, FALSE, sizeof (GdkRGBA));
+  job->origin_x = origin_x;
+  job->origin_y = origin_y;
+  job->zoom = zoom;
+  job->scale = scale;
+  return job;
+}
+
 static void
 job_to_widget (const ShapesJob *job, double x, double y, double *wx, double *wy)
 {
@@ -1175,15 +1189,9 @@ shapes_job_new (FlImageCanvas *self, int width, int height)
   x1 = MIN (x1 + w * 0.2, self->image_width + margin);
   y1 = MIN (y1 + h * 0.2, self->image_height + margin);
 
-  job = g_new0 (ShapesJob, 1);
-  job->shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_shape_free);
-  job->colors = g_array_new (FALSE, FALSE, sizeof (GdkRGBA));
-  job->origin_x = x0;
-  job->origin_y = y0;
-  job->zoom = self->zoom;
+  job = shapes_job_alloc (x0, y0, self->zoom, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
   job->width = (int) ceil ((x1 - x0) * self->zoom);
   job->height = (int) ceil ((y1 - y0) * self->zoom);
-  job->scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   job->pixel_width = job->width * job->scale;
   job->pixel_height = job->height * job->scale;
   job->version = self->shapes_version;
@@ -1518,13 +1526,8 @@ update_layer_tiles (FlImageCanvas *self)
 
       if (!dirty[i])
         continue;
-      job = g_new0 (ShapesJob, 1);
-      job->shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_shape_free);
-      job->colors = g_array_new (FALSE, FALSE, sizeof (GdkRGBA));
-      job->origin_x = self->layer_origin_x;
-      job->origin_y = self->layer_origin_y;
-      job->zoom = self->shapes_zoom;
-      job->scale = self->shapes_scale;
+      job = shapes_job_alloc (self->layer_origin_x, self->layer_origin_y, self->shapes_zoom,
+                              self->shapes_scale);
       job->pixel_width = MIN (LAYER_TILE_SIZE, pw - tx);
       job->pixel_height = MIN (LAYER_TILE_SIZE, ph - ty);
       job->offset_x = tx;

@@ -242,6 +242,14 @@ clamp_byte (int v)
   return (guint8) (v < 0 ? 0 : v > 255 ? 255 : v);
 }
 
+static inline void
+put_rgb (guint8 *out, const ColorTables *t, int l, int cb, int cr)
+{
+  out[0] = clamp_byte (l + t->cr_r[cr]);
+  out[1] = clamp_byte (l + ((t->cb_g[cb] + t->cr_g[cr]) >> 16));
+  out[2] = clamp_byte (l + t->cb_b[cb]);
+}
+
 static void
 convert_row (FlRaster *self, const ColorTables *t, int x, int y, int width, guint8 *out)
 {
@@ -262,9 +270,7 @@ convert_row (FlRaster *self, const ColorTables *t, int x, int y, int width, guin
       int c = (x + i) >> sx;
       int l = luma[i];
 
-      out[0] = clamp_byte (l + t->cr_r[cr[c]]);
-      out[1] = clamp_byte (l + ((t->cb_g[cb[c]] + t->cr_g[cr[c]]) >> 16));
-      out[2] = clamp_byte (l + t->cb_b[cb[c]]);
+      put_rgb (out, t, l, cb[c], cr[c]);
     }
 }
 
@@ -315,9 +321,7 @@ convert_row_smooth (FlRaster *self, const ColorTables *t, int x, int y, int widt
           b = (3 * cb0[cx] + cb1[cx] + 2) >> 2;
           r = (3 * cr0[cx] + cr1[cx] + 2) >> 2;
         }
-      out[0] = clamp_byte (l + t->cr_r[r]);
-      out[1] = clamp_byte (l + ((t->cb_g[b] + t->cr_g[r]) >> 16));
-      out[2] = clamp_byte (l + t->cb_b[b]);
+      put_rgb (out, t, l, b, r);
     }
 }
 
@@ -382,9 +386,7 @@ read_half (FlRaster *parent, int x, int y, int width, int height, gsize *stride)
           b = x1 >> parent->shift_x;
           cb = (cb0[a] + cb0[b] + cb1[a] + cb1[b] + 2) >> 2;
           cr = (cr0[a] + cr0[b] + cr1[a] + cr1[b] + 2) >> 2;
-          out[0] = clamp_byte (l + t->cr_r[cr]);
-          out[1] = clamp_byte (l + ((t->cb_g[cb] + t->cr_g[cr]) >> 16));
-          out[2] = clamp_byte (l + t->cb_b[cb]);
+          put_rgb (out, t, l, cb, cr);
         }
     }
   *stride = row_bytes;
