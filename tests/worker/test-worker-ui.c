@@ -195,6 +195,18 @@ other_task_shown (gpointer data)
   return page_is (ui) && id != 0 && id != before;
 }
 
+/* From the offers, takes a task of @project and waits until it shows. */
+static void
+accept_and_wait (Ui *ui, gint64 project)
+{
+  g_object_set_data_full (G_OBJECT (ui->workspace), "want-page", g_strdup ("offers"), g_free);
+  wait_until (offers_loaded, ui, 30, "offers");
+  g_signal_emit_by_name (fl_workspace_get_offers_page (ui->workspace), "accept", project);
+  g_object_set_data_full (G_OBJECT (ui->workspace), "want-page", g_strdup ("task"), g_free);
+  g_object_set_data (G_OBJECT (ui->workspace), "before", GSIZE_TO_POINTER (0));
+  wait_until (other_task_shown, ui, 30, "the task");
+}
+
 static gboolean
 outbox_empty (gpointer data)
 {
@@ -227,13 +239,7 @@ test_keep_going_submit_and_earnings (void)
 
   g_settings_set_boolean (settings, "keep-going", TRUE);
   ui_open (&ui, "keep-going.db");
-  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("offers"), g_free);
-  wait_until (offers_loaded, &ui, 30, "offers");
-
-  g_signal_emit_by_name (fl_workspace_get_offers_page (ui.workspace), "accept", project);
-  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("task"), g_free);
-  g_object_set_data (G_OBJECT (ui.workspace), "before", GSIZE_TO_POINTER (0));
-  wait_until (other_task_shown, &ui, 30, "the first task");
+  accept_and_wait (&ui, project);
   page = fl_workspace_get_task_page (ui.workspace);
   first = fl_task_page_get_assignment_id (page);
   collect_labels (GTK_WIDGET (page), labels);
@@ -286,12 +292,7 @@ test_lease_expired_keeps_draft (void)
 
   g_settings_set_boolean (settings, "keep-going", FALSE);
   ui_open (&ui, "expired.db");
-  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("offers"), g_free);
-  wait_until (offers_loaded, &ui, 30, "offers");
-  g_signal_emit_by_name (fl_workspace_get_offers_page (ui.workspace), "accept", project);
-  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("task"), g_free);
-  g_object_set_data (G_OBJECT (ui.workspace), "before", GSIZE_TO_POINTER (0));
-  wait_until (other_task_shown, &ui, 30, "the task");
+  accept_and_wait (&ui, project);
   page = fl_workspace_get_task_page (ui.workspace);
   id = fl_task_page_get_assignment_id (page);
 
@@ -319,17 +320,6 @@ static gboolean
 string_set (gpointer data)
 {
   return *(char **) data != NULL;
-}
-
-static void
-accept_and_wait (Ui *ui, gint64 project)
-{
-  g_object_set_data_full (G_OBJECT (ui->workspace), "want-page", g_strdup ("offers"), g_free);
-  wait_until (offers_loaded, ui, 30, "offers");
-  g_signal_emit_by_name (fl_workspace_get_offers_page (ui->workspace), "accept", project);
-  g_object_set_data_full (G_OBJECT (ui->workspace), "want-page", g_strdup ("task"), g_free);
-  g_object_set_data (G_OBJECT (ui->workspace), "before", GSIZE_TO_POINTER (0));
-  wait_until (other_task_shown, ui, 30, "the task");
 }
 
 static gboolean
@@ -650,12 +640,7 @@ run_child (void)
 
   g_settings_set_boolean (settings, "keep-going", FALSE);
   ui_open (&ui, "sigkill.db");
-  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("offers"), g_free);
-  wait_until (offers_loaded, &ui, 30, "offers");
-  g_signal_emit_by_name (fl_workspace_get_offers_page (ui.workspace), "accept", project);
-  g_object_set_data_full (G_OBJECT (ui.workspace), "want-page", g_strdup ("task"), g_free);
-  g_object_set_data (G_OBJECT (ui.workspace), "before", GSIZE_TO_POINTER (0));
-  wait_until (other_task_shown, &ui, 30, "the task");
+  accept_and_wait (&ui, project);
 
   view = FL_IMAGE_VIEW (
     fl_test_find_widget_of_type (GTK_WIDGET (ui.workspace), FL_TYPE_IMAGE_VIEW, NULL));
