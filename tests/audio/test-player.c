@@ -202,6 +202,27 @@ on_output_sample (GstAppSink *sink, gpointer user_data)
   return GST_FLOW_OK;
 }
 
+/* The tone, played into an appsink that hands what reaches it to @heard
+ * (its lock initialised here), ready to play. */
+static FlPlayer *
+open_tone_listened (Pitch *heard)
+{
+  GstElement *sink = gst_element_factory_make ("appsink", NULL);
+  g_autoptr (GstCaps) caps =
+    gst_caps_from_string ("audio/x-raw,format=S16LE,channels=1,rate=16000");
+  GstAppSinkCallbacks callbacks = { NULL, NULL, on_output_sample };
+  g_autoptr (GFile) file = g_file_new_for_path (tone_path);
+  FlPlayer *player;
+
+  g_mutex_init (&heard->lock);
+  g_object_set (sink, "caps", caps, "sync", TRUE, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, heard, NULL);
+  player = fl_player_new (sink);
+  fl_player_open (player, file);
+  g_assert_true (fl_test_wait_until (is_ready, player, 20000));
+  return player;
+}
+
 /* The frequency heard at double and half speed: scaletempo keeps 440 Hz at 440 Hz. */
 static void
 test_speed_keeps_pitch (void)
@@ -210,21 +231,10 @@ test_speed_keeps_pitch (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (speeds); i++)
     {
-      GstElement *sink = gst_element_factory_make ("appsink", NULL);
-      g_autoptr (GstCaps) caps =
-        gst_caps_from_string ("audio/x-raw,format=S16LE,channels=1,rate=16000");
-      GstAppSinkCallbacks callbacks = { NULL, NULL, on_output_sample };
-      g_autoptr (FlPlayer) player = NULL;
-      g_autoptr (GFile) file = g_file_new_for_path (tone_path);
       Pitch pitch = { 0 };
+      g_autoptr (FlPlayer) player = open_tone_listened (&pitch);
       double hz;
 
-      g_mutex_init (&pitch.lock);
-      g_object_set (sink, "caps", caps, "sync", TRUE, NULL);
-      gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, &pitch, NULL);
-      player = fl_player_new (sink);
-      fl_player_open (player, file);
-      g_assert_true (fl_test_wait_until (is_ready, player, 20000));
       fl_player_set_speed (player, speeds[i]);
       settle ();
       g_mutex_lock (&pitch.lock);
@@ -258,20 +268,9 @@ test_volume (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (volumes); i++)
     {
-      GstElement *sink = gst_element_factory_make ("appsink", NULL);
-      g_autoptr (GstCaps) caps =
-        gst_caps_from_string ("audio/x-raw,format=S16LE,channels=1,rate=16000");
-      GstAppSinkCallbacks callbacks = { NULL, NULL, on_output_sample };
-      g_autoptr (FlPlayer) player = NULL;
-      g_autoptr (GFile) file = g_file_new_for_path (tone_path);
       Pitch out = { 0 };
+      g_autoptr (FlPlayer) player = open_tone_listened (&out);
 
-      g_mutex_init (&out.lock);
-      g_object_set (sink, "caps", caps, "sync", TRUE, NULL);
-      gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, &out, NULL);
-      player = fl_player_new (sink);
-      fl_player_open (player, file);
-      g_assert_true (fl_test_wait_until (is_ready, player, 20000));
       fl_player_set_volume (player, volumes[i]);
       g_assert_cmpfloat (fl_player_get_volume (player), ==, volumes[i]);
       fl_player_play (player);
