@@ -463,3 +463,539 @@ fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancellable *can
     return raster;
   }
 }
+
+/* The image at 1/8 scale from the DC coefficients alone, for a first
+ * frame: each 8 x 8 block's mean, which is what libjpeg's 1/8 scaling
+ * gives too. libjpeg decodes every coefficient of a block before it can
+ * drop them, and for a photo that is most of its full decode; here the
+ * AC coefficients are only stepped over, two codes a table lookup where
+ * they fit, which takes about half the time. Baseline (sequential,
+ * Huffman-coded, 8-bit) files in one scan only; anything else is left to
+ * libjpeg. */
+
+#define LOOKUP_BITS 12
+#define LOOKUP_SIZE (1 << LOOKUP_BITS)
+/* Zeros after the data: a damaged stream decoded past its end reads them
+ * until the check after its MCU; one MCU reads at most 10 blocks of 64
+ * codes of 31 bits. */
+#define TAIL_BYTES 4096
+
+typedef struct
+{
+  gboolean defined;
+  guint8 counts[17];
+  guint8 symbols[256];
+  /* Codes of each length, for codes longer than LOOKUP_BITS. */
+  int min_code[17];
+  int max_code[17];
+  int first_index[17];
+  /* By the next LOOKUP_BITS bits: the code's length (0 when longer) and
+   * its symbol. */
+  guint8 lengths[LOOKUP_SIZE];
+  guint8 values[LOOKUP_SIZE];
+  /* AC tables, by the next LOOKUP_BITS bits: one or two codes stepped over
+   * at once, see step_entry (); 0 when the first does not fit. */
+  guint32 steps[LOOKUP_SIZE];
+} HuffTable;
+
+typedef struct
+{
+  int id;
+  int h, v;
+  int quant;
+  int dc_table, ac_table;
+} Component;
+
+typedef struct
+{
+  guint16 quant[4][64];
+  gboolean quant_defined[4];
+  HuffTable dc[4], ac[4];
+  int width, height;
+  int n_components;
+  Component components[3];
+  int restart_interval;
+  gboolean frame_seen, supported;
+  gboolean adobe_untransformed;
+  const guint8 *scan_data;
+} Header;
+
+/* A step entry: bits 0-5 the bits of both codes with their extra bits,
+ * 6-11 those of the first, 12-18 how far the coefficient index moves,
+ * 19-23 how far the first code moves it, bit 24 whether the step ends
+ * the block (end of block code). */
+#define STEP_BITS(e) ((e) &63)
+#define STEP_FIRST_BITS(e) ((e) >> 6 & 63)
+#define STEP_ADVANCE(e) ((e) >> 12 & 127)
+#define STEP_FIRST_ADVANCE(e) ((e) >> 19 & 31)
+#define STEP_ENDS_BLOCK(e) ((e) >> 24 & 1)
+
+static guint32
+step_entry (guint bits, guint first_bits, guint advance, guint first_advance, gboolean ends)
+{
+  return bits | first_bits << 6 | advance << 12 | first_advance << 19 | (guint32) ends << 24;
+}
+
+/* One AC code at the head of @index: its bits with the extra bits, how far
+ * it moves the coefficient index (0 for end of block). FALSE when it does
+ * not fit in the lookup. */
+static gboolean
+lookup_ac (const HuffTable *table, guint index, guint available, guint *bits, guint *advance)
+{
+  guint length = table->lengths[index];
+  guint symbol = table->values[index];
+  guint run = symbol >> 4, size = symbol & 15;
+
+  if (length == 0 || length + size > available)
+    return FALSE;
+  *bits = length + size;
+  *advance = size == 0 && run != 15 ? 0 : run + 1;
+  return TRUE;
+}
+
+static gboolean
+build_table (HuffTable *table, gboolean ac)
+{
+  int code = 0, index = 0;
+
+  memset (table->lengths, 0, sizeof table->lengths);
+  for (int length = 1; length <= 16; length++)
+    {
+      table->first_index[length] = index;
+      table->min_code[length] = code;
+      for (int i = 0; i < table->counts[length]; i++, index++, code++)
+        {
+          guint8 symbol = table->symbols[index];
+
+          /* More codes than the length holds is not a Huffman table; sizes
+           * past 11 bits for DC, 10 for AC, are not 8-bit JPEG. */
+          if (code >= (1 << length) - 1 || (!ac && symbol > 11) || (ac && (symbol & 15) > 10))
+            return FALSE;
+          if (length <= LOOKUP_BITS)
+            {
+              int shift = LOOKUP_BITS - length;
+
+              for (int fill = 0; fill < 1 << shift; fill++)
+                {
+                  table->lengths[(code << shift) | fill] = length;
+                  table->values[(code << shift) | fill] = symbol;
+                }
+            }
+        }
+      table->max_code[length] = code - 1;
+      code <<= 1;
+    }
+  if (!ac)
+    return TRUE;
+  for (guint index = 0; index < LOOKUP_SIZE; index++)
+    {
+      guint bits, advance, bits2, advance2;
+
+      table->steps[index] = 0;
+      if (!lookup_ac (table, index, LOOKUP_BITS, &bits, &advance))
+        continue;
+      if (advance == 0)
+        table->steps[index] = step_entry (bits, bits, 0, 0, TRUE);
+      else if (lookup_ac (table, (index << bits) & (LOOKUP_SIZE - 1), LOOKUP_BITS - bits, &bits2,
+                          &advance2))
+        table->steps[index] =
+          step_entry (bits + bits2, bits, advance + advance2, advance, advance2 == 0);
+      else
+        table->steps[index] = step_entry (bits, bits, advance, advance, FALSE);
+    }
+  return TRUE;
+}
+
+/* A code longer than the lookup, read from the head of @bits: its symbol,
+ * or -1. */
+static int
+decode_long (const HuffTable *table, guint64 bits, guint *length)
+{
+  for (int l = 1; l <= 16; l++)
+    {
+      int code = (int) (bits >> (64 - l));
+
+      if (table->counts[l] > 0 && code >= table->min_code[l] && code <= table->max_code[l])
+        {
+          *length = l;
+          return table->symbols[table->first_index[l] + code - table->min_code[l]];
+        }
+    }
+  return -1;
+}
+
+static gboolean
+read_tables (Header *header, guint8 marker, const guint8 *payload, gsize size)
+{
+  const guint8 *end = payload + size;
+
+  if (marker == 0xdb)
+    while (payload < end)
+      {
+        int precision = payload[0] >> 4, id = payload[0] & 15;
+        gsize entry = precision ? 2 : 1;
+
+        if (id > 3 || precision > 1 || (gsize) (end - payload) < 1 + 64 * entry)
+          return FALSE;
+        /* Only the first value, the DC one, is used (zigzag order). */
+        header->quant[id][0] = precision ? payload[1] << 8 | payload[2] : payload[1];
+        header->quant_defined[id] = TRUE;
+        payload += 1 + 64 * entry;
+      }
+  else
+    while (payload < end)
+      {
+        int class = payload[0] >> 4, id = payload[0] & 15;
+        HuffTable *table;
+        int total = 0;
+
+        if (class > 1 || id > 3 || end - payload < 17)
+          return FALSE;
+        table = class ? &header->ac[id] : &header->dc[id];
+        for (int length = 1; length <= 16; length++)
+          total += table->counts[length] = payload[length];
+        if (total > 256 || end - payload < 17 + total)
+          return FALSE;
+        memcpy (table->symbols, payload + 17, total);
+        if (!build_table (table, class == 1))
+          return FALSE;
+        table->defined = TRUE;
+        payload += 17 + total;
+      }
+  return TRUE;
+}
+
+static gboolean
+read_frame (Header *header, const guint8 *payload, gsize size)
+{
+  if (size < 6 || payload[0] != 8)
+    return FALSE;
+  header->height = payload[1] << 8 | payload[2];
+  header->width = payload[3] << 8 | payload[4];
+  header->n_components = payload[5];
+  if ((header->n_components != 1 && header->n_components != 3) ||
+      size < 6 + 3 * (gsize) header->n_components || header->width == 0 || header->height == 0)
+    return FALSE;
+  for (int c = 0; c < header->n_components; c++)
+    {
+      Component *component = &header->components[c];
+
+      component->id = payload[6 + 3 * c];
+      component->h = payload[7 + 3 * c] >> 4;
+      component->v = payload[7 + 3 * c] & 15;
+      component->quant = payload[8 + 3 * c];
+      if (component->h < 1 || component->h > 4 || component->v < 1 || component->v > 4 ||
+          component->quant > 3)
+        return FALSE;
+    }
+  header->frame_seen = TRUE;
+  return TRUE;
+}
+
+static gboolean
+read_scan (Header *header, const guint8 *payload, gsize size)
+{
+  int n = size > 0 ? payload[0] : 0;
+
+  if (!header->frame_seen || n != header->n_components || size < 4 + 2 * (gsize) n)
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    {
+      Component *component = &header->components[i];
+
+      /* In the frame's order, as every encoder writes them. */
+      if (payload[1 + 2 * i] != component->id)
+        return FALSE;
+      component->dc_table = payload[2 + 2 * i] >> 4;
+      component->ac_table = payload[2 + 2 * i] & 15;
+      if (component->dc_table > 3 || component->ac_table > 3 ||
+          !header->dc[component->dc_table].defined || !header->ac[component->ac_table].defined ||
+          !header->quant_defined[component->quant])
+        return FALSE;
+    }
+  /* Spectral selection 0-63 and no successive approximation: sequential. */
+  return payload[1 + 2 * n] == 0 && payload[2 + 2 * n] == 63 && payload[3 + 2 * n] == 0;
+}
+
+static gboolean
+read_header_segment (guint8 marker, const guint8 *payload, gsize size, gpointer user_data)
+{
+  Header *header = user_data;
+
+  switch (marker)
+    {
+      case 0xc0: /* baseline */
+      case 0xc1: /* extended sequential, Huffman */
+        return read_frame (header, payload, size);
+      case 0xc4:
+      case 0xdb:
+        return read_tables (header, marker, payload, size);
+      case 0xdd:
+        if (size < 2)
+          return FALSE;
+        header->restart_interval = payload[0] << 8 | payload[1];
+        return TRUE;
+      case 0xee: /* Adobe: transform 0 is RGB or CMYK as they are */
+        if (size >= 12 && memcmp (payload, "Adobe", 5) == 0 && payload[11] == 0)
+          header->adobe_untransformed = TRUE;
+        return TRUE;
+      case 0xda:
+        header->supported = read_scan (header, payload, size);
+        header->scan_data = payload + size;
+        return FALSE;
+      default:
+        /* Any other frame type: progressive, lossless, arithmetic coding. */
+        return !(marker >= 0xc2 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 &&
+                 marker != 0xcc);
+    }
+}
+
+/* The entropy-coded data with stuffed zeros taken out, followed by
+ * TAIL_BYTES zeros, and where each restart marker was in it. */
+static guint8 *
+unstuff (const guint8 *data, const guint8 *end, gsize *length, GArray *restarts)
+{
+  guint8 *out = g_try_malloc ((gsize) (end - data) + TAIL_BYTES);
+  gsize n = 0;
+
+  if (out == NULL)
+    return NULL;
+  while (data < end)
+    {
+      const guint8 *ff = memchr (data, 0xff, end - data);
+
+      if (ff == NULL)
+        ff = end;
+      memcpy (out + n, data, ff - data);
+      n += ff - data;
+      while (ff + 1 < end && ff[1] == 0xff)
+        ff++;
+      if (ff + 1 >= end)
+        break;
+      if (ff[1] == 0x00)
+        out[n++] = 0xff;
+      else if (ff[1] >= 0xd0 && ff[1] <= 0xd7)
+        {
+          guint32 offset = n;
+
+          g_array_append_val (restarts, offset);
+        }
+      else
+        break;
+      data = ff + 2;
+    }
+  memset (out + n, 0, TAIL_BYTES);
+  *length = n;
+  return out;
+}
+
+typedef struct
+{
+  const guint8 *next;
+  guint64 bits; /* unread bits, from the top */
+  guint n_bits;
+} BitReader;
+
+/* At least 56 bits after it: two codes with their extra bits. */
+static inline void
+refill (BitReader *r)
+{
+  guint64 word;
+
+  memcpy (&word, r->next, 8);
+  r->bits |= GUINT64_FROM_BE (word) >> r->n_bits;
+  r->next += (63 - r->n_bits) >> 3;
+  r->n_bits |= 56;
+}
+
+static inline void
+consume (BitReader *r, guint n)
+{
+  r->bits <<= n;
+  r->n_bits -= n;
+}
+
+/* A code and the extra bits it announces, as a signed value. */
+static inline gboolean
+read_dc (BitReader *r, const HuffTable *table, int *diff)
+{
+  guint length = table->lengths[r->bits >> (64 - LOOKUP_BITS)];
+  int size;
+
+  if (length != 0)
+    size = table->values[r->bits >> (64 - LOOKUP_BITS)];
+  else if ((size = decode_long (table, r->bits, &length)) < 0)
+    return FALSE;
+  consume (r, length);
+  *diff = 0;
+  if (size > 0)
+    {
+      int value = (int) (r->bits >> (64 - size));
+
+      *diff = value < 1 << (size - 1) ? value - (1 << size) + 1 : value;
+      consume (r, size);
+    }
+  return TRUE;
+}
+
+/* Steps over a block's AC codes. */
+static inline gboolean
+skip_ac (BitReader *r, const HuffTable *table)
+{
+  int k = 1;
+
+  for (;;)
+    {
+      guint32 step;
+
+      refill (r);
+      /* Four steps of at most LOOKUP_BITS bits a refill; a longer code
+       * refills before and after itself. */
+      for (int i = 0; i < 4; i++)
+        {
+          step = table->steps[r->bits >> (64 - LOOKUP_BITS)];
+          if (G_LIKELY (step != 0 && k + (int) STEP_FIRST_ADVANCE (step) < 64))
+            {
+              consume (r, STEP_BITS (step));
+              k += STEP_ADVANCE (step);
+              if (STEP_ENDS_BLOCK (step) || k >= 64)
+                return TRUE;
+            }
+          else
+            {
+              guint length;
+              int symbol, run, size;
+
+              refill (r);
+              symbol = decode_long (table, r->bits, &length);
+              run = symbol >> 4;
+              size = symbol & 15;
+              if (symbol < 0)
+                return FALSE;
+              consume (r, length + size);
+              refill (r);
+              if (size == 0 && run != 15)
+                return TRUE;
+              k += run + 1;
+              if (k >= 64)
+                return TRUE;
+            }
+        }
+    }
+}
+
+FlRaster *
+fl_image_jpeg_decode_eighth (const guint8 *data, gsize length, GCancellable *cancellable)
+{
+  g_autoptr (GArray) restarts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autofree Header *header = g_new0 (Header, 1);
+  g_autoptr (FlRaster) raster = NULL;
+  g_autofree guint8 *stream = NULL;
+  guint8 *planes[3];
+  int strides[3], plane_width[3], plane_height[3];
+  int max_h = 1, max_v = 1, mcus_x, mcus_y;
+  gsize stream_length;
+  BitReader r = { 0 };
+  int predictions[3] = { 0 };
+  guint next_restart = 0;
+  int mcu = 0;
+
+  walk_segments (data, length, read_header_segment, header);
+  if (!header->supported)
+    return NULL;
+  for (int c = 0; c < header->n_components; c++)
+    {
+      max_h = MAX (max_h, header->components[c].h);
+      max_v = MAX (max_v, header->components[c].v);
+    }
+  if (header->n_components == 3)
+    {
+      Component *y = &header->components[0], *cb = &header->components[1],
+                *cr = &header->components[2];
+      int fx, fy;
+
+      /* RGB as it is, by libjpeg's own guess: Adobe's transform 0, or
+       * components named so. */
+      if (header->adobe_untransformed || (y->id == 'R' && cb->id == 'G' && cr->id == 'B'))
+        return NULL;
+      /* At most 10 blocks an MCU, as the standard has it. */
+      if (y->h * y->v + 2 * cb->h * cb->v > 10)
+        return NULL;
+      if (y->h != max_h || y->v != max_v || cb->h != cr->h || cb->v != cr->v ||
+          max_h % cb->h != 0 || max_v % cb->v != 0)
+        return NULL;
+      fx = max_h / cb->h;
+      fy = max_v / cb->v;
+      if ((fx != 1 && fx != 2 && fx != 4) || (fy != 1 && fy != 2 && fy != 4))
+        return NULL;
+      raster = fl_raster_new_ycbcr ((header->width + 7) / 8, (header->height + 7) / 8,
+                                    fx == 4 ? 2 : fx - 1, fy == 4 ? 2 : fy - 1, FALSE);
+      mcus_x = (header->width + 8 * max_h - 1) / (8 * max_h);
+      mcus_y = (header->height + 8 * max_v - 1) / (8 * max_v);
+    }
+  else
+    {
+      /* One component is never interleaved: an MCU is one block. */
+      header->components[0].h = header->components[0].v = 1;
+      raster = fl_raster_new_ycbcr ((header->width + 7) / 8, (header->height + 7) / 8, 0, 0, TRUE);
+      mcus_x = (header->width + 7) / 8;
+      mcus_y = (header->height + 7) / 8;
+    }
+  if (raster == NULL)
+    return NULL;
+  for (int c = 0; c < header->n_components; c++)
+    planes[c] = fl_raster_get_plane (raster, c, &plane_width[c], &plane_height[c], &strides[c]);
+
+  stream = unstuff (header->scan_data, data + length, &stream_length, restarts);
+  if (stream == NULL)
+    return NULL;
+  r.next = stream;
+  for (int y = 0; y < mcus_y; y++)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        return NULL;
+      for (int x = 0; x < mcus_x; x++, mcu++)
+        {
+          if (header->restart_interval > 0 && mcu > 0 && mcu % header->restart_interval == 0)
+            {
+              if (next_restart >= restarts->len)
+                return NULL;
+              r.next = stream + g_array_index (restarts, guint32, next_restart++);
+              r.bits = 0;
+              r.n_bits = 0;
+              memset (predictions, 0, sizeof predictions);
+            }
+          for (int c = 0; c < header->n_components; c++)
+            {
+              const Component *component = &header->components[c];
+              const HuffTable *dc = &header->dc[component->dc_table];
+              const HuffTable *ac = &header->ac[component->ac_table];
+              int quant = header->quant[component->quant][0];
+
+              for (int by = 0; by < component->v; by++)
+                for (int bx = 0; bx < component->h; bx++)
+                  {
+                    int row = y * component->v + by, col = x * component->h + bx;
+                    int diff;
+
+                    refill (&r);
+                    if (!read_dc (&r, dc, &diff) || !skip_ac (&r, ac))
+                      return NULL;
+                    predictions[c] += diff;
+                    /* Blocks past the image's edge only pad the MCU. */
+                    if (row < plane_height[c] && col < plane_width[c])
+                      {
+                        /* libjpeg's 1 x 1 inverse DCT: the mean, rounded. */
+                        int value = ((predictions[c] * quant + 4) >> 3) + 128;
+
+                        planes[c][(gsize) row * strides[c] + col] = CLAMP (value, 0, 255);
+                      }
+                  }
+            }
+          /* Past the data's end: cut off or damaged. */
+          if (r.next > stream + stream_length + 8)
+            return NULL;
+        }
+    }
+  return g_steal_pointer (&raster);
+}

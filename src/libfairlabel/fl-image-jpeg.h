@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 FlRaster *fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancellable *cancellable,
                                        FlRaster **half, guint *orientation, gboolean *planar,
                                        GError **error);
+FlRaster *fl_image_jpeg_decode_eighth (const guint8 *data, gsize length, GCancellable *cancellable);
 guint fl_image_jpeg_read_orientation (const guint8 *data, gsize length);
 gboolean fl_image_jpeg_is_progressive (const guint8 *data, gsize length);
 gboolean fl_image_jpeg_is_complete (const guint8 *data, gsize length);

@@ -189,15 +189,61 @@ on_area_prepared (GdkPixbufLoader *loader, gpointer user_data)
            swap ? data->file_width : data->file_height);
 }
 
+/* The 1/8 preview from the DC coefficients alone (see
+ * fl_image_jpeg_decode_eighth ()), as RGB in the image's orientation;
+ * NULL for a JPEG it does not read. */
+static FlRaster *
+scan_preview (LoadData *data, const guint8 *contents, gsize length, GCancellable *cancellable,
+              gboolean *swap)
+{
+  guint orientation = fl_image_jpeg_read_orientation (contents, length);
+  g_autoptr (FlRaster) planes = NULL;
+  g_autoptr (FlRaster) oriented = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+
+  /* EXIF orientations 5 to 8 turn the image by a quarter. */
+  *swap = orientation >= 5 && orientation <= 8;
+  deliver (data, SIZE_ANNOUNCED, NULL, *swap ? data->file_height : data->file_width,
+           *swap ? data->file_width : data->file_height);
+  planes = fl_image_jpeg_decode_eighth (contents, length, cancellable);
+  if (planes == NULL)
+    return NULL;
+  oriented = fl_raster_orient (planes, orientation);
+  pixbuf = oriented != NULL ? fl_raster_to_pixbuf (oriented) : NULL;
+  return pixbuf != NULL ? fl_raster_new_for_pixbuf (pixbuf) : NULL;
+}
+
+/* libjpeg's 1/8 scaling through gdk-pixbuf, for what the DC scan leaves. */
+static FlRaster *
+decode_preview (LoadData *data, const guint8 *contents, gsize length, gboolean *swap)
+{
+  g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type ("jpeg", NULL);
+  g_autoptr (GdkPixbuf) oriented = NULL;
+  GdkPixbuf *pixbuf;
+
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), NULL);
+  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), data);
+  /* A damaged file is reported by the full decode, not here. */
+  if (!gdk_pixbuf_loader_write (loader, contents, length, NULL) ||
+      !gdk_pixbuf_loader_close (loader, NULL) ||
+      (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) == NULL)
+    {
+      gdk_pixbuf_loader_close (loader, NULL);
+      return NULL;
+    }
+  *swap = swaps_sides (pixbuf);
+  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+  return fl_raster_new_for_pixbuf (oriented);
+}
+
 static void
 preview_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   LoadData *data = task_data;
   g_autoptr (GMappedFile) mapped = NULL;
-  g_autoptr (GdkPixbufLoader) loader = NULL;
-  g_autoptr (GdkPixbuf) oriented = NULL;
   g_autoptr (FlRaster) raster = NULL;
-  GdkPixbuf *pixbuf;
+  const guint8 *contents;
+  gsize length;
   gboolean swap;
 
   mapped = g_mapped_file_new (data->path, FALSE, NULL);
@@ -206,22 +252,16 @@ preview_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
       g_task_return_boolean (task, FALSE);
       return;
     }
-  loader = gdk_pixbuf_loader_new_with_type ("jpeg", NULL);
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), NULL);
-  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), data);
-  /* A damaged file is reported by the full decode, not here. */
-  if (!gdk_pixbuf_loader_write (loader, (const guchar *) g_mapped_file_get_contents (mapped),
-                                g_mapped_file_get_length (mapped), NULL) ||
-      !gdk_pixbuf_loader_close (loader, NULL) ||
-      (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) == NULL)
+  contents = (const guint8 *) g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+  raster = scan_preview (data, contents, length, cancellable, &swap);
+  if (raster == NULL && !g_cancellable_is_cancelled (cancellable))
+    raster = decode_preview (data, contents, length, &swap);
+  if (raster == NULL)
     {
-      gdk_pixbuf_loader_close (loader, NULL);
       g_task_return_boolean (task, FALSE);
       return;
     }
-  swap = swaps_sides (pixbuf);
-  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
-  raster = fl_raster_new_for_pixbuf (oriented);
   deliver (data, PREVIEW_LEVEL, raster, swap ? data->file_height : data->file_width,
            swap ? data->file_width : data->file_height);
   g_task_return_boolean (task, TRUE);

@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <sys/resource.h>
 
+#include "fl-image-jpeg.h"
 #include "fl-image-loader.h"
 #include "test-image-util.h"
 
@@ -113,6 +115,15 @@ test_large_jpeg_gives_preview_and_pyramid (void)
   g_assert_nonnull (level);
   g_assert_cmpint (gdk_pixbuf_get_width (level), ==, 375);
   g_assert_cmpint (gdk_pixbuf_get_height (level), ==, 250);
+  /* The preview, read from the DC coefficients, is libjpeg's 1/8 decode. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GdkPixbuf) eighth =
+      gdk_pixbuf_new_from_file_at_scale (path, 375, 250, FALSE, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat (fl_test_mean_difference (level, eighth), <, 1.0);
+  }
   load_result_clear (&result);
   g_unlink (path);
   g_rmdir (dir);
@@ -215,6 +226,139 @@ test_jpeg_kinds_match_reference_decode (void)
           g_assert_cmpfloat (difference, <, 0.5);
           load_result_clear (&result);
         }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static GdkPixbuf *
+read_eighth (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr (FlRaster) raster = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  raster = fl_image_jpeg_decode_eighth ((const guint8 *) contents, length, NULL);
+  return raster != NULL ? fl_raster_to_pixbuf (raster) : NULL;
+}
+
+/* The mean difference of the luma (BT.601) of two RGB images of one size. */
+static double
+mean_luma_difference (GdkPixbuf *a, GdkPixbuf *b)
+{
+  int width = gdk_pixbuf_get_width (a), height = gdk_pixbuf_get_height (a);
+  double sum = 0;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 ra, ga, ba, rb, gb, bb;
+
+        fl_test_pixel (a, x, y, &ra, &ga, &ba);
+        fl_test_pixel (b, x, y, &rb, &gb, &bb);
+        sum += fabs (0.299 * (ra - rb) + 0.587 * (ga - gb) + 0.114 * (ba - bb));
+      }
+  return sum / ((double) width * height);
+}
+
+/* The 1/8 preview read from the DC coefficients alone matches libjpeg's
+ * own 1/8 decode, for every usual subsampling, with restart markers, at
+ * sizes that leave partial blocks and MCUs: exactly where chroma is not
+ * subsampled, and in luma. Subsampled chroma differs a little on sharp
+ * colour edges: libjpeg makes it with a 2 x 2 inverse DCT, from AC
+ * coefficients the scan does not read. */
+static void
+test_eighth_scan_matches_libjpeg (void)
+{
+  static const struct
+  {
+    const char *kind;
+    int h_samp, v_samp;
+  } kinds[] = {
+    { "ycbcr", 2, 2 }, { "ycbcr", 2, 1 },    { "ycbcr", 1, 1 },    { "ycbcr", 1, 2 },
+    { "gray", 1, 1 },  { "restarts", 2, 2 }, { "restarts", 1, 1 },
+  };
+  static const int sizes[][2] = { { 203, 131 }, { 208, 144 }, { 1001, 763 } };
+  g_autofree char *dir = g_dir_make_tmp ("fl-image-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "photo.jpg", NULL);
+
+  for (guint size = 0; size < G_N_ELEMENTS (sizes); size++)
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      {
+        int width = sizes[size][0], height = sizes[size][1];
+        g_autoptr (GdkPixbuf) source = fl_test_make_street (width, height);
+        g_autoptr (GdkPixbuf) expected = NULL;
+        g_autoptr (GdkPixbuf) scanned = NULL;
+        g_autoptr (GError) error = NULL;
+        double difference;
+
+        fl_test_write_jpeg (path, source, kinds[k].kind, kinds[k].h_samp, kinds[k].v_samp, 0);
+        expected = gdk_pixbuf_new_from_file_at_scale (path, (width + 7) / 8, (height + 7) / 8,
+                                                      FALSE, &error);
+        g_assert_no_error (error);
+        scanned = read_eighth (path);
+        g_assert_nonnull (scanned);
+        g_assert_cmpint (gdk_pixbuf_get_width (scanned), ==, (width + 7) / 8);
+        g_assert_cmpint (gdk_pixbuf_get_height (scanned), ==, (height + 7) / 8);
+        difference = fl_test_mean_difference (scanned, expected);
+        g_test_message ("%d x %d %s %dx%d: mean difference %.2f, in luma %.2f", width, height,
+                        kinds[k].kind, kinds[k].h_samp, kinds[k].v_samp, difference,
+                        mean_luma_difference (scanned, expected));
+        g_assert_cmpfloat (mean_luma_difference (scanned, expected), <, 0.6);
+        if (kinds[k].h_samp == 1 && kinds[k].v_samp == 1)
+          g_assert_cmpfloat (difference, <, 0.05);
+        else
+          g_assert_cmpfloat (difference, <, 8.0);
+      }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* What the DC scan does not read is left to libjpeg (no raster), and
+ * damaged data gives no raster or one of the right size, never a read
+ * past the data. */
+static void
+test_eighth_scan_leaves_others (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-image-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "photo.jpg", NULL);
+  g_autoptr (GdkPixbuf) source = fl_test_make_street (301, 203);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (8);
+  gsize length;
+
+  fl_test_write_jpeg (path, source, "progressive", 2, 2, 0);
+  g_assert_null (read_eighth (path));
+  fl_test_write_jpeg (path, source, "cmyk", 1, 1, 0);
+  g_assert_null (read_eighth (path));
+
+  fl_test_write_jpeg (path, source, "restarts", 2, 2, 0);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  /* Cut off anywhere: in the header, or in the image data. */
+  for (gsize cut = 0; cut < length; cut += 1 + length / 97)
+    {
+      g_autofree guint8 *copy = g_memdup2 (contents, cut);
+      g_autoptr (FlRaster) raster = fl_image_jpeg_decode_eighth (copy, cut, NULL);
+
+      if (raster != NULL)
+        g_assert_cmpint (fl_raster_get_width (raster), ==, (301 + 7) / 8);
+    }
+  /* Bytes changed at random, a few at a time. */
+  for (int trial = 0; trial < 400; trial++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (contents, length);
+      g_autoptr (FlRaster) raster = NULL;
+
+      for (int i = 0; i < 1 + trial % 4; i++)
+        copy[g_rand_int_range (rand, 0, (gint32) length)] = g_rand_int_range (rand, 0, 256);
+      raster = fl_image_jpeg_decode_eighth (copy, length, NULL);
+      if (raster != NULL)
+        g_assert_cmpint (fl_raster_get_height (raster) * 8, >=, 1);
+    }
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -387,6 +531,8 @@ main (int argc, char *argv[])
                    test_progressive_jpeg_without_preview);
   g_test_add_func ("/image/loader/jpeg-kinds-match-reference-decode",
                    test_jpeg_kinds_match_reference_decode);
+  g_test_add_func ("/image/loader/eighth-scan-matches-libjpeg", test_eighth_scan_matches_libjpeg);
+  g_test_add_func ("/image/loader/eighth-scan-leaves-others", test_eighth_scan_leaves_others);
   g_test_add_func ("/image/loader/truncated-and-corrupt-refused",
                    test_truncated_and_corrupt_refused);
   g_test_add_func ("/image/loader/decompression-bomb-refused-before-decoding",

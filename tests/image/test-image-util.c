@@ -235,8 +235,9 @@ fl_test_write_png_bomb (const char *path, guint32 width, guint32 height)
 /* A JPEG written with libjpeg itself, for what gdk-pixbuf does not write:
  * @kind "ycbcr" with luma sampled @h_samp x @v_samp times the chroma
  * (2 x 2 is 4:2:0, 1 x 1 is 4:4:4), "gray" or "cmyk" (Adobe's inverted
- * CMYK, as Photoshop writes it), or "progressive" (Y'CbCr in several
- * scans); with an EXIF orientation unless it is 0. */
+ * CMYK, as Photoshop writes it), "progressive" (Y'CbCr in several
+ * scans) or "restarts" (Y'CbCr with a restart marker every 3 MCUs); with
+ * an EXIF orientation unless it is 0. */
 void
 fl_test_write_jpeg (const char *path, GdkPixbuf *pixbuf, const char *kind, int h_samp, int v_samp,
                     guint orientation)
@@ -271,6 +272,8 @@ fl_test_write_jpeg (const char *path, GdkPixbuf *pixbuf, const char *kind, int h
     }
   if (g_str_equal (kind, "progressive"))
     jpeg_simple_progression (&info);
+  if (g_str_equal (kind, "restarts"))
+    info.restart_interval = 3;
   jpeg_start_compress (&info, TRUE);
   if (orientation != 0)
     {
