@@ -9,6 +9,8 @@
 #include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <errno.h>
+#include <sys/resource.h>
 #endif
 
 #include "fl-image-canvas.h"
@@ -102,6 +104,16 @@ struct _FlImageCanvas
   double layer_origin_y;
   int layer_pixel_width;
   int layer_pixel_height;
+  /* The image level drawn into the layer under the shapes, when it is; see
+   * composite_level (). */
+  FlRaster *layer_image;
+  int layer_image_level;
+  /* The layer's pixels, while tiles of it wait to be uploaded: those in
+   * view are uploaded at once, the others a few a frame. */
+  GBytes *layer_bytes;
+  guint8 *layer_pending;
+  guint layer_n_pending;
+  guint layer_upload_id;
   gint64 snapshot_us;
 
   GdkTexture *nearest_texture;
@@ -558,6 +570,15 @@ fl_image_canvas_get_drawn_shapes (FlImageCanvas *self)
   return self->drawn_shapes;
 }
 
+static void
+drop_layer_pixels (FlImageCanvas *self)
+{
+  g_clear_handle_id (&self->layer_upload_id, g_source_remove);
+  g_clear_pointer (&self->layer_bytes, g_bytes_unref);
+  g_clear_pointer (&self->layer_pending, g_free);
+  self->layer_n_pending = 0;
+}
+
 void
 fl_image_canvas_reset (FlImageCanvas *self, int image_width, int image_height)
 {
@@ -567,6 +588,8 @@ fl_image_canvas_reset (FlImageCanvas *self, int image_width, int image_height)
   clear_drag (self);
   g_clear_handle_id (&self->first_layer_id, g_source_remove);
   g_clear_pointer (&self->shapes_tiles, g_ptr_array_unref);
+  g_clear_object (&self->layer_image);
+  drop_layer_pixels (self);
   self->shapes_version++;
   g_array_set_size (self->draft, 0);
   g_hash_table_remove_all (self->selection);
@@ -1093,6 +1116,14 @@ typedef struct
   guint64 version;
   /* Per layer tile, whether anything was drawn in it. */
   guint8 *used;
+  /* The image under the shapes, or NULL: a level, its pixels per image
+   * pixel, and the image's size. */
+  FlRaster *image;
+  int image_level;
+  double image_scale_x;
+  double image_scale_y;
+  int image_width;
+  int image_height;
 } ShapesJob;
 
 static void
@@ -1103,6 +1134,7 @@ shapes_job_free (gpointer data)
   g_ptr_array_unref (job->shapes);
   g_array_unref (job->colors);
   g_free (job->used);
+  g_clear_object (&job->image);
   g_free (job);
 }
 
@@ -1118,6 +1150,41 @@ shapes_job_alloc (double origin_x, double origin_y, double zoom, int scale)
   job->zoom = zoom;
   job->scale = scale;
   return job;
+}
+
+static void
+job_set_image (ShapesJob *job, FlRaster *image, int level, int image_width, int image_height)
+{
+  g_set_object (&job->image, image);
+  job->image_level = level;
+  job->image_width = image_width;
+  job->image_height = image_height;
+  job->image_scale_x = (double) fl_raster_get_width (image) / image_width;
+  job->image_scale_y = (double) fl_raster_get_height (image) / image_height;
+}
+
+/* The image under the layer's pixels: the pixels whose centres fall in it,
+ * resampled from the level; past 100 % by the nearest pixel, so that
+ * pixels stay crisp, as the view draws them. */
+static void
+draw_job_image (const ShapesJob *job, guint8 *data, int stride)
+{
+  double zs = job->zoom * job->scale;
+  int x0 = (int) ceil (-job->origin_x * zs - 0.5) - job->offset_x;
+  int y0 = (int) ceil (-job->origin_y * zs - 0.5) - job->offset_y;
+  int x1 = (int) ceil ((job->image_width - job->origin_x) * zs - 0.5) - job->offset_x;
+  int y1 = (int) ceil ((job->image_height - job->origin_y) * zs - 0.5) - job->offset_y;
+
+  x0 = MAX (x0, 0);
+  y0 = MAX (y0, 0);
+  x1 = MIN (x1, job->pixel_width);
+  y1 = MIN (y1, job->pixel_height);
+  if (x1 <= x0 || y1 <= y0)
+    return;
+  fl_raster_sample (job->image, (job->origin_x + (x0 + job->offset_x) / zs) * job->image_scale_x,
+                    (job->origin_y + (y0 + job->offset_y) / zs) * job->image_scale_y,
+                    job->image_scale_x / zs, zs < 1 - 1e-9, data + (gsize) y0 * stride + x0 * 4,
+                    stride, x1 - x0, y1 - y0);
 }
 
 static void
@@ -1168,6 +1235,23 @@ trace_shape (const ShapesJob *job, cairo_t *cr, const FlShape *shape)
     }
 }
 
+/* With a software renderer, blending the layer over the image costs as
+ * much again as drawing the image: the image is then drawn into the layer,
+ * under the shapes, and frames draw the layer alone. The level drawn is
+ * the one the view would draw; -1 when the image is not drawn in. */
+static int
+composite_level (FlImageCanvas *self)
+{
+  int level;
+
+  if (self->texture_maker == NULL || !fl_texture_maker_draws_in_software (self->texture_maker))
+    return -1;
+  level = pick_level (self);
+  if (level < 0 || fl_raster_get_has_alpha (self->levels[level]->raster))
+    return -1;
+  return level;
+}
+
 /* The shapes of an image area around the view: a fifth of a view more on
  * every side, within the image and its handles, so that panning reuses the
  * layer for a while; larger layers cost more to upload than they save.
@@ -1178,6 +1262,7 @@ shapes_job_new (FlImageCanvas *self, int width, int height)
   double saved_x = self->origin_x, saved_y = self->origin_y;
   double x0, y0, x1, y1, w, h, margin;
   ShapesJob *job;
+  int level;
 
   fl_image_canvas_widget_to_image (self, 0, 0, &x0, &y0);
   fl_image_canvas_widget_to_image (self, width, height, &x1, &y1);
@@ -1218,6 +1303,8 @@ shapes_job_new (FlImageCanvas *self, int width, int height)
     }
   self->origin_x = saved_x;
   self->origin_y = saved_y;
+  if (job->shapes->len > 0 && (level = composite_level (self)) >= 0)
+    job_set_image (job, self->levels[level]->raster, level, self->image_width, self->image_height);
   return job;
 }
 
@@ -1275,7 +1362,7 @@ shapes_job_draw (ShapesJob *job)
     g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
   int w = job->pixel_width, h = job->pixel_height;
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cairo_t *cr = cairo_create (surface);
+  cairo_t *cr;
   g_autoptr (GBytes) bytes = NULL;
   g_autofree gpointer *labels = NULL;
   guint n_labels;
@@ -1292,6 +1379,13 @@ shapes_job_draw (ShapesJob *job)
       g_array_append_val (list, i);
     }
 
+  if (job->image != NULL)
+    {
+      draw_job_image (job, cairo_image_surface_get_data (surface),
+                      cairo_image_surface_get_stride (surface));
+      cairo_surface_mark_dirty (surface);
+    }
+  cr = cairo_create (surface);
   /* At device pixels, so HiDPI screens get sharp lines. */
   cairo_translate (cr, -job->offset_x, -job->offset_y);
   cairo_scale (cr, job->scale, job->scale);
@@ -1377,32 +1471,71 @@ unref_if_set (gpointer object)
     g_object_unref (object);
 }
 
+/* Tile @i of the layer, which waits to be uploaded, as a texture. */
+static void
+upload_layer_tile (FlImageCanvas *self, guint i)
+{
+  int stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, self->layer_pixel_width);
+  int x = (int) (i % self->shapes_cols) * LAYER_TILE_SIZE;
+  int y = (int) (i / self->shapes_cols) * LAYER_TILE_SIZE;
+  int tw = MIN (LAYER_TILE_SIZE, self->layer_pixel_width - x);
+  int th = MIN (LAYER_TILE_SIZE, self->layer_pixel_height - y);
+  g_autoptr (GBytes) slice =
+    g_bytes_new_from_bytes (self->layer_bytes, (gsize) y * stride + (gsize) x * 4,
+                            (gsize) (th - 1) * stride + (gsize) tw * 4);
+
+  g_ptr_array_index (self->shapes_tiles, i) =
+    fl_texture_maker_make (self->texture_maker, GDK_MEMORY_DEFAULT, tw, th, slice, stride);
+  self->layer_pending[i] = FALSE;
+  if (--self->layer_n_pending == 0)
+    drop_layer_pixels (self);
+}
+
+/* Between frames, two more tiles for the view to move into. */
+static gboolean
+upload_more_layer_tiles (gpointer user_data)
+{
+  FlImageCanvas *self = user_data;
+
+  for (guint i = 0, n = 0; self->layer_pending != NULL && i < self->shapes_tiles->len && n < 2; i++)
+    if (self->layer_pending[i])
+      {
+        upload_layer_tile (self, i);
+        n++;
+      }
+  if (self->layer_pending != NULL)
+    return G_SOURCE_CONTINUE;
+  self->layer_upload_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Uploading a whole layer at once holds up the main thread for several
+ * milliseconds: the tiles in view are uploaded first, the others two at
+ * a time between frames, after which the pixels are let go; a tile the
+ * view reaches before is uploaded as it is drawn. */
 static void
 install_layer (FlImageCanvas *self, const ShapesJob *job, GBytes *bytes)
 {
   int w = job->pixel_width, h = job->pixel_height;
-  int stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, w);
+  guint n;
 
+  drop_layer_pixels (self);
   g_clear_pointer (&self->shapes_tiles, g_ptr_array_unref);
-  self->shapes_tiles = g_ptr_array_new_with_free_func (unref_if_set);
   self->shapes_cols = (w + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE;
+  n = self->shapes_cols * ((h + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE);
+  self->shapes_tiles = g_ptr_array_new_full (n, unref_if_set);
+  g_ptr_array_set_size (self->shapes_tiles, n);
   self->shapes_scale = job->scale;
-  for (int y = 0; y < h; y += LAYER_TILE_SIZE)
-    for (int x = 0; x < w; x += LAYER_TILE_SIZE)
-      {
-        int tw = MIN (LAYER_TILE_SIZE, w - x), th = MIN (LAYER_TILE_SIZE, h - y);
-        g_autoptr (GBytes) slice = g_bytes_new_from_bytes (
-          bytes, (gsize) y * stride + (gsize) x * 4, (gsize) (th - 1) * stride + (gsize) tw * 4);
-
-        if (!job->used[(y / LAYER_TILE_SIZE) * self->shapes_cols + x / LAYER_TILE_SIZE])
-          {
-            g_ptr_array_add (self->shapes_tiles, NULL);
-            continue;
-          }
-        g_ptr_array_add (
-          self->shapes_tiles,
-          fl_texture_maker_make (self->texture_maker, GDK_MEMORY_DEFAULT, tw, th, slice, stride));
-      }
+  self->layer_pending = g_memdup2 (job->used, n);
+  for (guint i = 0; i < n; i++)
+    self->layer_n_pending += self->layer_pending[i] != 0;
+  if (self->layer_n_pending == 0)
+    drop_layer_pixels (self);
+  else
+    {
+      self->layer_bytes = g_bytes_ref (bytes);
+      self->layer_upload_id = g_idle_add_full (G_PRIORITY_LOW, upload_more_layer_tiles, self, NULL);
+    }
   self->shapes_area = GRAPHENE_RECT_INIT (job->origin_x, job->origin_y, job->width / job->zoom,
                                           job->height / job->zoom);
   self->shapes_zoom = job->zoom;
@@ -1412,6 +1545,8 @@ install_layer (FlImageCanvas *self, const ShapesJob *job, GBytes *bytes)
   self->layer_pixel_height = job->pixel_height;
   self->shapes_texture_version = job->version;
   self->layer_shapes = job->shapes->len;
+  g_set_object (&self->layer_image, job->image);
+  self->layer_image_level = job->image != NULL ? job->image_level : -1;
   keep_layer_index (self, job->shapes);
 }
 
@@ -1532,6 +1667,9 @@ update_layer_tiles (FlImageCanvas *self)
       job->pixel_height = MIN (LAYER_TILE_SIZE, ph - ty);
       job->offset_x = tx;
       job->offset_y = ty;
+      if (self->layer_image != NULL)
+        job_set_image (job, self->layer_image, self->layer_image_level, self->image_width,
+                       self->image_height);
       for (guint k = 0; k < now->len; k++)
         {
           const FlShape *shape = g_ptr_array_index (now, k);
@@ -1547,6 +1685,12 @@ update_layer_tiles (FlImageCanvas *self)
       bytes = shapes_job_draw (job);
       slot = (GdkTexture **) &g_ptr_array_index (self->shapes_tiles, i);
       g_clear_object (slot);
+      if (self->layer_pending != NULL && self->layer_pending[i])
+        {
+          self->layer_pending[i] = FALSE;
+          if (--self->layer_n_pending == 0)
+            drop_layer_pixels (self);
+        }
       if (job->used[0])
         *slot = fl_texture_maker_make (
           self->texture_maker, GDK_MEMORY_DEFAULT, job->pixel_width, job->pixel_height, bytes,
@@ -1576,16 +1720,45 @@ render_shapes_now (FlImageCanvas *self, int width, int height)
   shapes_job_free (job);
 }
 
+/* Layers are drawn in a thread of their own, at a lower priority: while
+ * the view moves, frames need both processors of a small machine, and a
+ * layer a little late only shows the last one scaled a little longer. */
 static void
-shapes_job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+shapes_job_thread (gpointer data, gpointer user_data)
 {
+  static gboolean lowered;
+  g_autoptr (GTask) task = data;
   gint64 start = g_get_monotonic_time ();
-  GBytes *bytes = shapes_job_draw (task_data);
+  GBytes *bytes;
 
-  g_debug ("%u shapes drawn aside in %.3f s", ((ShapesJob *) task_data)->shapes->len,
+  /* The pool is exclusive: this thread draws layers and nothing else. On
+   * Linux a thread has a priority of its own. */
+  if (!lowered)
+    {
+      if (setpriority (PRIO_PROCESS, 0, 10) != 0)
+        g_debug ("layers are drawn at the usual priority: %s", g_strerror (errno));
+      lowered = TRUE;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  bytes = shapes_job_draw (g_task_get_task_data (task));
+  g_debug ("%u shapes drawn aside in %.3f s",
+           ((ShapesJob *) g_task_get_task_data (task))->shapes->len,
            (g_get_monotonic_time () - start) / 1e6);
   g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
 }
+
+static void
+run_shapes_job (GTask *task)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (shapes_job_thread, NULL, 1, TRUE, NULL));
+  g_thread_pool_push (pool, g_object_ref (task), NULL);
+}
+
+static void upload_visible_layer_tiles (FlImageCanvas *self);
 
 static void
 shapes_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -1599,7 +1772,10 @@ shapes_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
   self->rendering = FALSE;
   /* An edit since the job started makes it stale; the next frame redraws. */
   if (bytes != NULL && job->version == self->shapes_version)
-    install_layer (self, job, bytes);
+    {
+      install_layer (self, job, bytes);
+      upload_visible_layer_tiles (self);
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1621,7 +1797,7 @@ render_shapes_later (FlImageCanvas *self, int width, int height)
   task = g_task_new (self, self->cancellable, shapes_job_done, NULL);
   g_task_set_task_data (task, job, shapes_job_free);
   self->rendering = TRUE;
-  g_task_run_in_thread (task, shapes_job_thread);
+  run_shapes_job (task);
 }
 
 /* After the frame that asked for it: the redraw runs at a higher priority. */
@@ -1657,83 +1833,119 @@ shapes_texture_usable (FlImageCanvas *self, int width, int height)
          y1 <= area->origin.y + area->size.height;
 }
 
+/* Until the image is as sharp as the screen, drawing shapes would only
+ * take the processor from the decoders; the layer follows, once that frame
+ * is rendered. */
 static void
-snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height,
-                 gboolean settled)
+ask_first_layer (FlImageCanvas *self)
 {
-  double x0, y0, x1, y1, scale;
+  if (self->shapes_tiles == NULL && self->document != NULL && self->shapes_visible &&
+      self->drawn_level >= 0 && self->drawn_level <= fl_image_canvas_get_ideal_level (self) &&
+      self->first_layer_id == 0)
+    self->first_layer_id = g_idle_add_full (G_PRIORITY_LOW, start_first_layer, self, NULL);
+}
 
+/* Whether the layer should be drawn again for the image in it: from
+ * another level than the view would draw, or at a zoom a quarter away
+ * (scaled that much, the image blurs). */
+static gboolean
+layer_image_outdated (FlImageCanvas *self)
+{
+  if (self->layer_image == NULL)
+    return self->layer_shapes > 0 && composite_level (self) >= 0;
+  return composite_level (self) != self->layer_image_level ||
+         fabs (log (self->zoom / self->shapes_zoom)) > log (1.25);
+}
+
+/* Starts or redraws the layer as the view and the shapes ask. TRUE when
+ * the layer holds the image and covers the view: no tile of the image is
+ * drawn then. */
+static gboolean
+update_shapes (FlImageCanvas *self, int width, int height, gboolean settled)
+{
   if (self->document == NULL || !self->shapes_visible)
-    {
-      self->drawn_shapes = 0;
-      return;
-    }
+    return FALSE;
 
   /* Edits are shown at once; the first layer and view changes may wait a
    * frame or two, while the image itself is being decoded or moved. */
   if (self->shapes_tiles == NULL)
-    {
-      /* Until the image is as sharp as the screen, drawing shapes would
-       * only take the processor from the decoders; the layer follows, once
-       * that frame is rendered. */
-      if (self->drawn_level >= 0 && self->drawn_level <= fl_image_canvas_get_ideal_level (self) &&
-          self->first_layer_id == 0)
-        self->first_layer_id = g_idle_add_full (G_PRIORITY_LOW, start_first_layer, self, NULL);
-    }
+    ask_first_layer (self);
   else if (self->shapes_texture_version != self->shapes_version)
     {
       if (!update_layer_tiles (self))
         render_shapes_now (self, width, height);
     }
   else if (!shapes_texture_usable (self, width, height) ||
-           (settled && self->zoom != self->shapes_zoom))
+           (settled && self->zoom != self->shapes_zoom) || layer_image_outdated (self))
     render_shapes_later (self, width, height);
-  if (self->shapes_tiles == NULL)
+  return self->layer_image != NULL && shapes_texture_usable (self, width, height);
+}
+
+/* Where tile @i of the layer goes on the widget at the present view;
+ * FALSE when it is out of sight. At the layer's zoom, on whole pixels,
+ * which keep one-pixel lines sharp; scaled while zooming, which keeps
+ * frames cheap, until it is drawn again at the exact zoom. */
+static gboolean
+layer_tile_rect (FlImageCanvas *self, guint i, int width, int height, graphene_rect_t *rect)
+{
+  const graphene_rect_t *area = &self->shapes_area;
+  int tx = (int) (i % self->shapes_cols) * LAYER_TILE_SIZE;
+  int ty = (int) (i / self->shapes_cols) * LAYER_TILE_SIZE;
+  double x0, y0, x1, y1, scale;
+
+  fl_image_canvas_image_to_widget (self, area->origin.x, area->origin.y, &x0, &y0);
+  fl_image_canvas_image_to_widget (self, area->origin.x + area->size.width,
+                                   area->origin.y + area->size.height, &x1, &y1);
+  if (self->zoom == self->shapes_zoom)
+    {
+      x0 = round (x0);
+      y0 = round (y0);
+      scale = 1.0 / self->shapes_scale;
+    }
+  else
+    scale = (x1 - x0) / (area->size.width * self->shapes_zoom * self->shapes_scale);
+  *rect = GRAPHENE_RECT_INIT (x0 + tx * scale, y0 + ty * scale,
+                              MIN (LAYER_TILE_SIZE, self->layer_pixel_width - tx) * scale,
+                              MIN (LAYER_TILE_SIZE, self->layer_pixel_height - ty) * scale);
+  return rect->origin.x + rect->size.width > 0 && rect->origin.y + rect->size.height > 0 &&
+         rect->origin.x < width && rect->origin.y < height;
+}
+
+static void
+upload_visible_layer_tiles (FlImageCanvas *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  graphene_rect_t rect;
+
+  for (guint i = 0; self->layer_pending != NULL && i < self->shapes_tiles->len; i++)
+    if (self->layer_pending[i] && layer_tile_rect (self, i, width, height, &rect))
+      upload_layer_tile (self, i);
+}
+
+static void
+snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height)
+{
+  if (self->document == NULL || !self->shapes_visible || self->shapes_tiles == NULL)
     {
       self->drawn_shapes = 0;
       return;
     }
   self->drawn_shapes = self->layer_shapes;
-
-  fl_image_canvas_image_to_widget (self, self->shapes_area.origin.x, self->shapes_area.origin.y,
-                                   &x0, &y0);
-  fl_image_canvas_image_to_widget (self, self->shapes_area.origin.x + self->shapes_area.size.width,
-                                   self->shapes_area.origin.y + self->shapes_area.size.height, &x1,
-                                   &y1);
-  if (self->zoom == self->shapes_zoom)
-    {
-      /* Whole pixels keep one-pixel lines sharp. */
-      x1 -= x0 - round (x0);
-      y1 -= y0 - round (y0);
-      x0 = round (x0);
-      y0 = round (y0);
-    }
-  else
-    {
-      /* Scaled while zooming, which keeps frames cheap; drawn again at the
-       * exact zoom once zooming stops. */
-      schedule_settle (self);
-    }
-  /* Widget pixels per layer pixel; exact at the layer's zoom, so that
-   * tiles stay on whole pixels. */
-  scale = self->zoom == self->shapes_zoom
-            ? 1.0 / self->shapes_scale
-            : (x1 - x0) / (self->shapes_area.size.width * self->shapes_zoom * self->shapes_scale);
+  if (self->zoom != self->shapes_zoom)
+    schedule_settle (self);
   for (guint i = 0; i < self->shapes_tiles->len; i++)
     {
-      GdkTexture *tile = g_ptr_array_index (self->shapes_tiles, i);
-      double tx0, ty0, tx1, ty1;
+      GdkTexture *tile;
+      graphene_rect_t rect;
 
-      if (tile == NULL)
+      if (!layer_tile_rect (self, i, width, height, &rect))
         continue;
-      tx0 = x0 + (int) (i % self->shapes_cols) * LAYER_TILE_SIZE * scale;
-      ty0 = y0 + (int) (i / self->shapes_cols) * LAYER_TILE_SIZE * scale;
-      tx1 = tx0 + gdk_texture_get_width (tile) * scale;
-      ty1 = ty0 + gdk_texture_get_height (tile) * scale;
-      if (tx1 <= 0 || ty1 <= 0 || tx0 >= width || ty0 >= height)
-        continue;
-      gtk_snapshot_append_texture (snapshot, tile,
-                                   &GRAPHENE_RECT_INIT (tx0, ty0, tx1 - tx0, ty1 - ty0));
+      if (self->layer_pending != NULL && self->layer_pending[i])
+        upload_layer_tile (self, i);
+      tile = g_ptr_array_index (self->shapes_tiles, i);
+      if (tile != NULL)
+        gtk_snapshot_append_texture (snapshot, tile, &rect);
     }
 }
 
@@ -1796,16 +2008,24 @@ fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   gint64 start = g_get_monotonic_time ();
   gboolean settled = self->settle_due && self->last_view[0] == self->zoom &&
                      self->last_view[1] == self->origin_x && self->last_view[2] == self->origin_y;
+  gboolean covered;
 
   self->settle_due = FALSE;
   self->last_view[0] = self->zoom;
   self->last_view[1] = self->origin_x;
   self->last_view[2] = self->origin_y;
   self->frame++;
+  covered = update_shapes (self, width, height, settled);
+  if (covered)
+    self->drawn_level = self->layer_image_level;
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   snapshot_backdrop (self, snapshot, width, height);
-  snapshot_image (self, snapshot, width, height, settled);
-  snapshot_shapes (self, snapshot, width, height, settled);
+  if (!covered)
+    {
+      snapshot_image (self, snapshot, width, height, settled);
+      ask_first_layer (self);
+    }
+  snapshot_shapes (self, snapshot, width, height);
   snapshot_selection (self, snapshot, width, height);
   for (guint i = 0; i < self->drag_shapes->len; i++)
     snapshot_shape (self, snapshot, g_ptr_array_index (self->drag_shapes, i), TRUE);
@@ -2659,6 +2879,8 @@ fl_image_canvas_dispose (GObject *object)
   g_clear_pointer (&self->layer_index, g_hash_table_unref);
   g_clear_pointer (&self->layer_list, g_ptr_array_unref);
   g_clear_pointer (&self->shapes_tiles, g_ptr_array_unref);
+  g_clear_object (&self->layer_image);
+  drop_layer_pixels (self);
   clear_levels (self);
   g_clear_object (&self->config);
   g_clear_object (&self->texture_maker);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <epoxy/gl.h>
+#include <string.h>
 
 #include "fl-texture-maker.h"
 
@@ -24,6 +25,7 @@ struct _FlTextureMaker
   GdkSurface *surface;
   GdkGLContext *context;
   gboolean tried;
+  gboolean software;
 };
 
 G_DEFINE_FINAL_TYPE (FlTextureMaker, fl_texture_maker, G_TYPE_OBJECT)
@@ -120,6 +122,16 @@ ensure_context (FlTextureMaker *self)
     }
   g_set_weak_pointer (&self->surface, surface);
   self->context = g_steal_pointer (&context);
+  gdk_gl_context_make_current (self->context);
+  {
+    const char *name = (const char *) glGetString (GL_RENDERER);
+
+    self->software =
+      name != NULL && (strstr (name, "llvmpipe") != NULL || strstr (name, "softpipe") != NULL ||
+                       strstr (name, "software") != NULL);
+    g_debug ("GL renderer: %s", name != NULL ? name : "unknown");
+  }
+  gdk_gl_context_clear_current ();
   return TRUE;
 }
 
@@ -128,6 +140,22 @@ fl_texture_maker_uses_gl (FlTextureMaker *self)
 {
   g_return_val_if_fail (FL_IS_TEXTURE_MAKER (self), FALSE);
   return ensure_context (self);
+}
+
+/* Whether every pixel drawn costs the processor: a software GL, or no GL.
+ * Blending a layer over the image then costs about as much as drawing the
+ * image; FALSE before the window has a renderer. */
+gboolean
+fl_texture_maker_draws_in_software (FlTextureMaker *self)
+{
+  GtkNative *native;
+
+  g_return_val_if_fail (FL_IS_TEXTURE_MAKER (self), FALSE);
+  if (ensure_context (self))
+    return self->software;
+  return self->tried && self->widget != NULL &&
+         (native = gtk_widget_get_native (self->widget)) != NULL &&
+         gtk_native_get_renderer (native) != NULL;
 }
 
 static gboolean

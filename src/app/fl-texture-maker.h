@@ -12,5 +12,6 @@ FlTextureMaker *fl_texture_maker_new (GtkWidget *widget);
 GdkTexture *fl_texture_maker_make (FlTextureMaker *self, GdkMemoryFormat format, int width,
                                    int height, GBytes *bytes, gsize stride);
 gboolean fl_texture_maker_uses_gl (FlTextureMaker *self);
+gboolean fl_texture_maker_draws_in_software (FlTextureMaker *self);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "fl-raster.h"
@@ -741,4 +742,148 @@ fl_raster_orient (FlRaster *self, guint orientation)
     orient_plane (self->planes[p], self->plane_width[p], self->plane_height[p], self->stride[p],
                   oriented->planes[p], oriented->stride[p], orientation);
   return g_steal_pointer (&oriented);
+}
+
+/* Where a row or column of a resampled raster reads: two neighbours and
+ * the weight of the second, out of 256. */
+typedef struct
+{
+  int first;
+  int second;
+  int weight;
+} Tap;
+
+static Tap *
+make_taps (double origin, double step, int n, int size, gboolean smooth)
+{
+  Tap *taps = g_new (Tap, n);
+
+  for (int i = 0; i < n; i++)
+    {
+      double centre = origin + (i + 0.5) * step;
+
+      if (smooth)
+        {
+          /* Between the pixel centres on either side. */
+          double s = centre - 0.5;
+          double k = floor (s);
+
+          taps[i].first = (int) CLAMP (k, 0, size - 1);
+          taps[i].second = (int) CLAMP (k + 1, 0, size - 1);
+          taps[i].weight = (int) ((s - k) * 256 + 0.5);
+        }
+      else
+        {
+          taps[i].first = taps[i].second = (int) CLAMP (floor (centre), 0, size - 1);
+          taps[i].weight = 0;
+        }
+    }
+  return taps;
+}
+
+static inline int
+lerp (int a, int b, int weight)
+{
+  return (a * (256 - weight) + b * weight + 128) >> 8;
+}
+
+static inline int
+bilinear (const guint8 *row0, const guint8 *row1, const Tap *tx, int wy, int channels, int c)
+{
+  return lerp (lerp (row0[tx->first * channels + c], row0[tx->second * channels + c], tx->weight),
+               lerp (row1[tx->first * channels + c], row1[tx->second * channels + c], tx->weight),
+               wy);
+}
+
+static void
+sample_pixbuf (GdkPixbuf *pixbuf, const Tap *tx, const Tap *ty, guint8 *dest, int dest_stride,
+               int width, int height)
+{
+  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int channels = gdk_pixbuf_get_n_channels (pixbuf);
+
+  for (int j = 0; j < height; j++)
+    {
+      const guint8 *row0 = pixels + (gsize) ty[j].first * stride;
+      const guint8 *row1 = pixels + (gsize) ty[j].second * stride;
+      guint32 *out = (guint32 *) (dest + (gsize) j * dest_stride);
+      int wy = ty[j].weight;
+
+      for (int i = 0; i < width; i++)
+        out[i] = 0xff000000u | (guint32) bilinear (row0, row1, &tx[i], wy, channels, 0) << 16 |
+                 (guint32) bilinear (row0, row1, &tx[i], wy, channels, 1) << 8 |
+                 (guint32) bilinear (row0, row1, &tx[i], wy, channels, 2);
+    }
+}
+
+/* Fills @dest, @width x @height pixels of 32 bits (cairo's native xRGB)
+ * @dest_stride bytes apart, with the raster resampled: pixel (i, j) shows
+ * the raster at (@x + (i + 0.5) * @step, @y + (j + 0.5) * @step), raster
+ * pixel k spanning [k, k + 1). Bilinear when @smooth, the nearest pixel
+ * otherwise; past the edges, the edge. Chroma planes are interpolated at
+ * their own resolution. Alpha is not kept. Safe in any thread. */
+void
+fl_raster_sample (FlRaster *self, double x, double y, double step, gboolean smooth, guint8 *dest,
+                  int dest_stride, int width, int height)
+{
+  const ColorTables *t = color_tables ();
+  g_autofree Tap *tx = NULL, *ty = NULL, *cx = NULL, *cy = NULL;
+
+  g_return_if_fail (FL_IS_RASTER (self));
+  g_return_if_fail (step > 0 && width > 0 && height > 0 && dest != NULL);
+
+  /* A half-size raster read from its parent: the same points, there. */
+  if (self->parent != NULL)
+    {
+      fl_raster_sample (self->parent, x * 2, y * 2, step * 2, smooth, dest, dest_stride, width,
+                        height);
+      return;
+    }
+  tx = make_taps (x, step, width, self->width, smooth);
+  ty = make_taps (y, step, height, self->height, smooth);
+  if (self->pixbuf != NULL)
+    {
+      sample_pixbuf (self->pixbuf, tx, ty, dest, dest_stride, width, height);
+      return;
+    }
+  if (!self->gray)
+    {
+      cx = make_taps (x / (1 << self->shift_x), step / (1 << self->shift_x), width,
+                      self->plane_width[1], smooth);
+      cy = make_taps (y / (1 << self->shift_y), step / (1 << self->shift_y), height,
+                      self->plane_height[1], smooth);
+    }
+  for (int j = 0; j < height; j++)
+    {
+      const guint8 *l0 = self->planes[0] + (gsize) ty[j].first * self->stride[0];
+      const guint8 *l1 = self->planes[0] + (gsize) ty[j].second * self->stride[0];
+      guint32 *out = (guint32 *) (dest + (gsize) j * dest_stride);
+      const guint8 *b0, *b1, *r0, *r1;
+
+      if (self->gray)
+        {
+          for (int i = 0; i < width; i++)
+            {
+              guint32 l = (guint32) bilinear (l0, l1, &tx[i], ty[j].weight, 1, 0);
+
+              out[i] = 0xff000000u | l << 16 | l << 8 | l;
+            }
+          continue;
+        }
+      b0 = self->planes[1] + (gsize) cy[j].first * self->stride[1];
+      b1 = self->planes[1] + (gsize) cy[j].second * self->stride[1];
+      r0 = self->planes[2] + (gsize) cy[j].first * self->stride[2];
+      r1 = self->planes[2] + (gsize) cy[j].second * self->stride[2];
+      for (int i = 0; i < width; i++)
+        {
+          int l = bilinear (l0, l1, &tx[i], ty[j].weight, 1, 0);
+          int cb = bilinear (b0, b1, &cx[i], cy[j].weight, 1, 0);
+          int cr = bilinear (r0, r1, &cx[i], cy[j].weight, 1, 0);
+          guint8 rgb[3];
+
+          put_rgb (rgb, t, l, cb, cr);
+          out[i] = 0xff000000u | (guint32) rgb[0] << 16 | (guint32) rgb[1] << 8 | rgb[2];
+        }
+    }
 }

@@ -36,5 +36,7 @@ void fl_raster_halve_rows (FlRaster *self, FlRaster *half, FlRasterPlane plane, 
 FlRaster *fl_raster_halve (FlRaster *self);
 void fl_raster_convert_rows (FlRaster *self, FlRaster *rgb, int first, int end);
 FlRaster *fl_raster_orient (FlRaster *self, guint orientation);
+void fl_raster_sample (FlRaster *self, double x, double y, double step, gboolean smooth,
+                       guint8 *dest, int dest_stride, int width, int height);
 
 G_END_DECLS
