@@ -555,6 +555,15 @@ fl_image_canvas_get_drawn_level (FlImageCanvas *self)
   return self->drawn_level;
 }
 
+/* Whether the shapes layer in use holds the image under the shapes (see
+ * composite_level ()). */
+gboolean
+fl_image_canvas_get_image_in_layer (FlImageCanvas *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), FALSE);
+  return self->shapes_tiles != NULL && self->layer_image != NULL;
+}
+
 /* How long building the last frame's render nodes took, for benchmarks. */
 gint64
 fl_image_canvas_get_snapshot_time (FlImageCanvas *self)

@@ -25,6 +25,7 @@ void fl_image_canvas_reset (FlImageCanvas *self, int image_width, int image_heig
 void fl_image_canvas_add_level (FlImageCanvas *self, guint level, FlRaster *raster);
 gboolean fl_image_canvas_has_level (FlImageCanvas *self, guint level);
 int fl_image_canvas_get_drawn_level (FlImageCanvas *self);
+gboolean fl_image_canvas_get_image_in_layer (FlImageCanvas *self);
 int fl_image_canvas_get_ideal_level (FlImageCanvas *self);
 guint fl_image_canvas_get_drawn_shapes (FlImageCanvas *self);
 gint64 fl_image_canvas_get_snapshot_time (FlImageCanvas *self);

@@ -711,6 +711,87 @@ test_converted_tiles_stand_in_then_sharp (Fixture *f, gconstpointer data)
   g_unlink (path);
 }
 
+/* With a software renderer (llvmpipe under Xvfb, or cairo), the image is
+ * drawn into the shapes layer: where no shape is, that must show what the
+ * image's own tiles show, at every zoom, and the shapes must be there. */
+static void
+test_image_in_layer_matches_tiles (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_scene (f, "scene.png", 1600, 1200);
+  g_autoptr (GdkPixbuf) decoded = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) pre = g_string_new ("{\"kind\":\"image\",\"shapes\":[");
+  const double zooms[] = { 0.45, 0.7, 1.0, 2.0, 3.0 };
+
+  /* Boxes on the left quarter only. The views below look further right,
+   * with the boxes just in the layer's margin: the layer holds the image,
+   * and the middle of the view has no shape. */
+  for (int i = 0; i < 40; i++)
+    g_string_append_printf (pre,
+                            "%s{\"type\":\"box\",\"label\":\"car\",\"x\":%d,\"y\":%d,"
+                            "\"width\":60,\"height\":50}",
+                            i > 0 ? "," : "", 20 + (i % 4) * 80, 20 + (i / 4) * 110);
+  g_string_append (pre, "]}");
+  decoded = gdk_pixbuf_new_from_file (path, &error);
+  g_assert_no_error (error);
+  load (f, path, label_config_json, pre->str);
+  spin_until (image_complete, f);
+  fl_test_sleep_in_loop (400);
+  g_assert_true (fl_image_canvas_get_image_in_layer (f->canvas));
+
+  for (guint i = 0; i < G_N_ELEMENTS (zooms); i++)
+    {
+      g_autoptr (GdkPixbuf) layered = NULL;
+      g_autoptr (GdkPixbuf) tiled = NULL;
+      double between, from_image;
+
+      fl_image_canvas_set_view (
+        f->canvas, zooms[i],
+        400 + 0.4 * gtk_widget_get_width (GTK_WIDGET (f->canvas)) / 2 / zooms[i], 650);
+      fl_test_sleep_in_loop (400);
+      g_assert_true (fl_image_canvas_get_image_in_layer (f->canvas));
+      layered = render_canvas (f);
+      gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
+      fl_test_sleep_in_loop (400);
+      tiled = render_canvas (f);
+      gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
+      {
+        int x = gdk_pixbuf_get_width (layered) / 2 - 100,
+            y = gdk_pixbuf_get_height (layered) / 2 - 75;
+        g_autoptr (GdkPixbuf) a = gdk_pixbuf_new_subpixbuf (layered, x, y, 200, 150);
+        g_autoptr (GdkPixbuf) b = gdk_pixbuf_new_subpixbuf (tiled, x, y, 200, 150);
+
+        between = fl_test_mean_difference (a, b);
+      }
+      from_image = difference_from_image (f, layered, decoded);
+      g_test_message ("zoom %.2f: layer against tiles %.2f, against the image %.2f", zooms[i],
+                      between, from_image);
+      g_assert_cmpfloat (between, <, 1.5);
+      /* From 100 % on, pixels are copied as they are, and the image
+       * covers the canvas: nothing is left out. */
+      if (zooms[i] >= 1.0)
+        {
+          g_assert_cmpfloat (from_image, <, 0.01);
+          g_assert_cmpuint (count_transparent (layered), ==, 0);
+        }
+    }
+
+  /* Over the boxes, the layer shows them. */
+  fl_image_canvas_set_view (f->canvas, 1.0, 180, 300);
+  fl_test_sleep_in_loop (400);
+  {
+    g_autoptr (GdkPixbuf) layered = render_canvas (f);
+    g_autoptr (GdkPixbuf) tiled = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
+    fl_test_sleep_in_loop (400);
+    tiled = render_canvas (f);
+    gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
+    g_assert_cmpfloat (fl_test_mean_difference (layered, tiled), >, 1.0);
+  }
+  g_unlink (path);
+}
+
 /* An edit draws again only the layer tiles the changed shapes touch: what
  * that gives must be what drawing the whole layer gives. */
 static void
@@ -969,6 +1050,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_preannotation_clamped_with_visible_warning, fixture_tear_down);
   g_test_add ("/image/view/converted-tiles-stand-in-then-sharp", Fixture, NULL, fixture_set_up,
               test_converted_tiles_stand_in_then_sharp, fixture_tear_down);
+  g_test_add ("/image/view/image-in-layer-matches-tiles", Fixture, NULL, fixture_set_up,
+              test_image_in_layer_matches_tiles, fixture_tear_down);
   g_test_add ("/image/view/edits-redraw-layer-as-a-whole-redraw-would", Fixture, NULL,
               fixture_set_up, test_edits_redraw_layer_as_a_whole_redraw_would, fixture_tear_down);
   g_test_add ("/image/view/labeled-street-screenshot", Fixture, NULL, fixture_set_up,
