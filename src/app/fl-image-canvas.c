@@ -114,6 +114,9 @@ struct _FlImageCanvas
   guint8 *layer_pending;
   guint layer_n_pending;
   guint layer_upload_id;
+  /* Counts the layers installed and patched, for jobs that take tiles over
+   * from the layer they saw. */
+  guint64 layer_serial;
   gint64 snapshot_us;
 
   GdkTexture *nearest_texture;
@@ -1104,6 +1107,8 @@ snapshot_draft (FlImageCanvas *self, GtkSnapshot *snapshot)
     append_line (snapshot, px, py, self->pointer_x, self->pointer_y, 1, &color);
 }
 
+#define LAYER_TILE_SIZE 256
+
 /* What it takes to draw the shapes layer, copied so that a worker thread
  * can draw it while the canvas goes on. */
 typedef struct
@@ -1133,6 +1138,12 @@ typedef struct
   double image_scale_y;
   int image_width;
   int image_height;
+  /* Tiles taken over from layer @base_serial, by their index in it; -1 for
+   * those drawn here. NULL when none is. Then, per shape, whether it
+   * reaches a tile drawn here. */
+  int *reuse;
+  guint64 base_serial;
+  guint8 *draw;
 } ShapesJob;
 
 static void
@@ -1143,6 +1154,8 @@ shapes_job_free (gpointer data)
   g_ptr_array_unref (job->shapes);
   g_array_unref (job->colors);
   g_free (job->used);
+  g_free (job->reuse);
+  g_free (job->draw);
   g_clear_object (&job->image);
   g_free (job);
 }
@@ -1176,7 +1189,8 @@ job_set_image (ShapesJob *job, FlRaster *image, int level, int image_width, int 
  * resampled from the level; past 100 % by the nearest pixel, so that
  * pixels stay crisp, as the view draws them. */
 static void
-draw_job_image (const ShapesJob *job, guint8 *data, int stride)
+draw_job_image (const ShapesJob *job, guint8 *data, int stride, int left, int top, int right,
+                int bottom)
 {
   double zs = job->zoom * job->scale;
   int x0 = (int) ceil (-job->origin_x * zs - 0.5) - job->offset_x;
@@ -1184,10 +1198,10 @@ draw_job_image (const ShapesJob *job, guint8 *data, int stride)
   int x1 = (int) ceil ((job->image_width - job->origin_x) * zs - 0.5) - job->offset_x;
   int y1 = (int) ceil ((job->image_height - job->origin_y) * zs - 0.5) - job->offset_y;
 
-  x0 = MAX (x0, 0);
-  y0 = MAX (y0, 0);
-  x1 = MIN (x1, job->pixel_width);
-  y1 = MIN (y1, job->pixel_height);
+  x0 = MAX (x0, left);
+  y0 = MAX (y0, top);
+  x1 = MIN (x1, right);
+  y1 = MIN (y1, bottom);
   if (x1 <= x0 || y1 <= y0)
     return;
   fl_raster_sample (job->image, (job->origin_x + (x0 + job->offset_x) / zs) * job->image_scale_x,
@@ -1282,6 +1296,14 @@ shapes_job_new (FlImageCanvas *self, int width, int height)
   y0 = MAX (y0 - h * 0.2, -margin);
   x1 = MIN (x1 + w * 0.2, self->image_width + margin);
   y1 = MIN (y1 + h * 0.2, self->image_height + margin);
+  /* On a grid of tiles that stays put while the zoom does: see
+   * plan_reuse (). */
+  {
+    double zs = self->zoom * gtk_widget_get_scale_factor (GTK_WIDGET (self));
+
+    x0 = floor (x0 * zs / LAYER_TILE_SIZE) * LAYER_TILE_SIZE / zs;
+    y0 = floor (y0 * zs / LAYER_TILE_SIZE) * LAYER_TILE_SIZE / zs;
+  }
 
   job = shapes_job_alloc (x0, y0, self->zoom, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
   job->width = (int) ceil ((x1 - x0) * self->zoom);
@@ -1326,7 +1348,6 @@ free_surface_bytes (gpointer data)
 /* Draws the layer with cairo on the CPU: thousands of thin outlines cost
  * far less there than as render nodes on a software GL. Shapes of a label
  * share one path and one stroke. Safe in any thread. */
-#define LAYER_TILE_SIZE 256
 
 /* Notes which tiles of the layer hold anything: the empty ones are not
  * made into textures, and the renderer neither uploads nor blends them. */
@@ -1390,11 +1411,27 @@ shapes_job_draw (ShapesJob *job)
 
   if (job->image != NULL)
     {
-      draw_job_image (job, cairo_image_surface_get_data (surface),
-                      cairo_image_surface_get_stride (surface));
+      for (int y = 0; y < h; y += LAYER_TILE_SIZE)
+        for (int x = 0; x < w; x += LAYER_TILE_SIZE)
+          if (job->reuse == NULL ||
+              job->reuse[(y / LAYER_TILE_SIZE) * ((w + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE) +
+                         x / LAYER_TILE_SIZE] < 0)
+            draw_job_image (job, cairo_image_surface_get_data (surface),
+                            cairo_image_surface_get_stride (surface), x, y,
+                            MIN (w, x + LAYER_TILE_SIZE), MIN (h, y + LAYER_TILE_SIZE));
       cairo_surface_mark_dirty (surface);
     }
   cr = cairo_create (surface);
+  if (job->reuse != NULL)
+    {
+      int cols = (w + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE;
+
+      for (int y = 0; y < h; y += LAYER_TILE_SIZE)
+        for (int x = 0; x < w; x += LAYER_TILE_SIZE)
+          if (job->reuse[(y / LAYER_TILE_SIZE) * cols + x / LAYER_TILE_SIZE] < 0)
+            cairo_rectangle (cr, x, y, LAYER_TILE_SIZE, LAYER_TILE_SIZE);
+      cairo_clip (cr);
+    }
   /* At device pixels, so HiDPI screens get sharp lines. */
   cairo_translate (cr, -job->offset_x, -job->offset_y);
   cairo_scale (cr, job->scale, job->scale);
@@ -1421,6 +1458,8 @@ shapes_job_draw (ShapesJob *job)
               const FlShape *shape =
                 g_ptr_array_index (job->shapes, g_array_index (list, guint, k));
 
+              if (job->draw != NULL && !job->draw[g_array_index (list, guint, k)])
+                continue;
               points |= shape->kind == FL_SHAPE_POINT;
               if (shape->kind == kind)
                 trace_shape (job, cr, shape);
@@ -1433,7 +1472,8 @@ shapes_job_draw (ShapesJob *job)
         {
           const FlShape *shape = g_ptr_array_index (job->shapes, g_array_index (list, guint, k));
 
-          if (shape->kind == FL_SHAPE_POINT)
+          if (shape->kind == FL_SHAPE_POINT &&
+              (job->draw == NULL || job->draw[g_array_index (list, guint, k)]))
             trace_shape (job, cr, shape);
         }
       gdk_cairo_set_source_rgba (cr, color);
@@ -1526,16 +1566,25 @@ static void
 install_layer (FlImageCanvas *self, const ShapesJob *job, GBytes *bytes)
 {
   int w = job->pixel_width, h = job->pixel_height;
+  g_autoptr (GPtrArray) before = g_steal_pointer (&self->shapes_tiles);
   guint n;
 
   drop_layer_pixels (self);
-  g_clear_pointer (&self->shapes_tiles, g_ptr_array_unref);
   self->shapes_cols = (w + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE;
   n = self->shapes_cols * ((h + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE);
   self->shapes_tiles = g_ptr_array_new_full (n, unref_if_set);
   g_ptr_array_set_size (self->shapes_tiles, n);
   self->shapes_scale = job->scale;
   self->layer_pending = g_memdup2 (job->used, n);
+  for (guint i = 0; job->reuse != NULL && i < n; i++)
+    if (job->reuse[i] >= 0)
+      {
+        GdkTexture *tile = g_ptr_array_index (before, job->reuse[i]);
+
+        g_ptr_array_index (self->shapes_tiles, i) = tile != NULL ? g_object_ref (tile) : NULL;
+        self->layer_pending[i] = FALSE;
+      }
+  self->layer_serial++;
   for (guint i = 0; i < n; i++)
     self->layer_n_pending += self->layer_pending[i] != 0;
   if (self->layer_n_pending == 0)
@@ -1707,6 +1756,7 @@ update_layer_tiles (FlImageCanvas *self)
       shapes_job_free (job);
     }
   self->layer_shapes = now->len;
+  self->layer_serial++;
   keep_layer_index (self, now);
   self->shapes_texture_version = self->shapes_version;
   g_debug ("%u of %d layer tiles drawn again", n_dirty, cols * rows);
@@ -1769,6 +1819,75 @@ run_shapes_job (GTask *task)
 
 static void upload_visible_layer_tiles (FlImageCanvas *self);
 
+/* While the view pans at one zoom, the tiles of the layer shown stay
+ * right: the new layer, on the same grid, takes them over, and its job
+ * draws only the others, and only the shapes that reach them. */
+static void
+plan_reuse (FlImageCanvas *self, ShapesJob *job)
+{
+  double zs = job->zoom * job->scale;
+  double dx = (job->origin_x - self->layer_origin_x) * zs / LAYER_TILE_SIZE;
+  double dy = (job->origin_y - self->layer_origin_y) * zs / LAYER_TILE_SIZE;
+  int cols = (job->pixel_width + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE;
+  int rows = (job->pixel_height + LAYER_TILE_SIZE - 1) / LAYER_TILE_SIZE;
+  int dc = (int) lround (dx), dr = (int) lround (dy), old_cols, old_rows;
+  double grow = (HANDLE_SIZE + 8) * job->scale;
+  guint reused = 0;
+
+  if (self->shapes_tiles == NULL || self->layer_stale || self->shapes_zoom != job->zoom ||
+      self->shapes_scale != job->scale || self->shapes_texture_version != job->version ||
+      self->layer_image != job->image || fabs (dx - dc) > 1e-6 || fabs (dy - dr) > 1e-6)
+    return;
+  old_cols = self->shapes_cols;
+  old_rows = (int) (self->shapes_tiles->len / old_cols);
+  job->reuse = g_new (int, (gsize) cols *rows);
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++)
+      {
+        int oc = c + dc, orow = r + dr, old = orow * old_cols + oc;
+
+        job->reuse[r * cols + c] = -1;
+        if (oc < 0 || orow < 0 || oc >= old_cols || orow >= old_rows ||
+            (self->layer_pending != NULL && self->layer_pending[old]) ||
+            MIN (LAYER_TILE_SIZE, job->pixel_width - c * LAYER_TILE_SIZE) !=
+              MIN (LAYER_TILE_SIZE, self->layer_pixel_width - oc * LAYER_TILE_SIZE) ||
+            MIN (LAYER_TILE_SIZE, job->pixel_height - r * LAYER_TILE_SIZE) !=
+              MIN (LAYER_TILE_SIZE, self->layer_pixel_height - orow * LAYER_TILE_SIZE))
+          continue;
+        job->reuse[r * cols + c] = old;
+        reused++;
+      }
+  if (reused == 0)
+    {
+      g_clear_pointer (&job->reuse, g_free);
+      return;
+    }
+  g_debug ("%u of %d layer tiles taken over", reused, cols * rows);
+  job->base_serial = self->layer_serial;
+  job->draw = g_new0 (guint8, job->shapes->len);
+  for (guint k = 0; k < job->shapes->len; k++)
+    {
+      const FlShape *shape = g_ptr_array_index (job->shapes, k);
+      FlRect bounds;
+      int c0, r0, c1, r1;
+
+      fl_shape_get_bounds (shape, &bounds);
+      c0 = MAX (0, (int) floor (((bounds.x - job->origin_x) * zs - grow) / LAYER_TILE_SIZE));
+      r0 = MAX (0, (int) floor (((bounds.y - job->origin_y) * zs - grow) / LAYER_TILE_SIZE));
+      c1 = MIN (cols - 1, (int) floor (((bounds.x + bounds.width - job->origin_x) * zs + grow) /
+                                       LAYER_TILE_SIZE));
+      r1 = MIN (rows - 1, (int) floor (((bounds.y + bounds.height - job->origin_y) * zs + grow) /
+                                       LAYER_TILE_SIZE));
+      for (int r = r0; r <= r1 && !job->draw[k]; r++)
+        for (int c = c0; c <= c1; c++)
+          if (job->reuse[r * cols + c] < 0)
+            {
+              job->draw[k] = TRUE;
+              break;
+            }
+    }
+}
+
 static void
 shapes_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1779,8 +1898,10 @@ shapes_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     return;
   self->rendering = FALSE;
-  /* An edit since the job started makes it stale; the next frame redraws. */
-  if (bytes != NULL && job->version == self->shapes_version)
+  /* An edit since the job started makes it stale, as does a new layer for
+   * a job that takes tiles over; the next frame draws again. */
+  if (bytes != NULL && job->version == self->shapes_version &&
+      (job->reuse == NULL || job->base_serial == self->layer_serial))
     {
       install_layer (self, job, bytes);
       upload_visible_layer_tiles (self);
@@ -1801,6 +1922,7 @@ render_shapes_later (FlImageCanvas *self, int width, int height)
   job = shapes_job_new (self, width, height);
   if (job == NULL)
     return;
+  plan_reuse (self, job);
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, shapes_job_done, NULL);
@@ -1840,6 +1962,27 @@ shapes_texture_usable (FlImageCanvas *self, int width, int height)
   y1 = MIN (y1, self->image_height);
   return x0 >= area->origin.x && y0 >= area->origin.y && x1 <= area->origin.x + area->size.width &&
          y1 <= area->origin.y + area->size.height;
+}
+
+/* Whether the view keeps a tenth of itself inside the layer on every side
+ * where the layer could reach further: panning on, the next layer is
+ * asked for while this one still covers the view. */
+static gboolean
+shapes_layer_ahead (FlImageCanvas *self, int width, int height)
+{
+  const graphene_rect_t *area = &self->shapes_area;
+  double x0, y0, x1, y1, sx, sy;
+
+  fl_image_canvas_widget_to_image (self, 0, 0, &x0, &y0);
+  fl_image_canvas_widget_to_image (self, width, height, &x1, &y1);
+  sx = (x1 - x0) * 0.1;
+  sy = (y1 - y0) * 0.1;
+  return (area->origin.x <= 0 || x0 - sx >= area->origin.x) &&
+         (area->origin.y <= 0 || y0 - sy >= area->origin.y) &&
+         (area->origin.x + area->size.width >= self->image_width ||
+          x1 + sx <= area->origin.x + area->size.width) &&
+         (area->origin.y + area->size.height >= self->image_height ||
+          y1 + sy <= area->origin.y + area->size.height);
 }
 
 /* Until the image is as sharp as the screen, drawing shapes would only
@@ -1885,7 +2028,8 @@ update_shapes (FlImageCanvas *self, int width, int height, gboolean settled)
         render_shapes_now (self, width, height);
     }
   else if (!shapes_texture_usable (self, width, height) ||
-           (settled && self->zoom != self->shapes_zoom) || layer_image_outdated (self))
+           (settled && self->zoom != self->shapes_zoom) || layer_image_outdated (self) ||
+           (self->zoom == self->shapes_zoom && !shapes_layer_ahead (self, width, height)))
     render_shapes_later (self, width, height);
   return self->layer_image != NULL && shapes_texture_usable (self, width, height);
 }

@@ -792,6 +792,46 @@ test_image_in_layer_matches_tiles (Fixture *f, gconstpointer data)
   g_unlink (path);
 }
 
+/* Panning at one zoom, each new layer takes over the tiles it shares with
+ * the one before, on the same grid, and draws only the others: the view
+ * must then be what a layer drawn whole shows. */
+static void
+test_panned_layer_as_drawn_whole (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_scene (f, "crowd.png", 1600, 1200);
+  g_autoptr (GString) pre = g_string_new ("{\"kind\":\"image\",\"shapes\":[");
+  g_autoptr (JsonObject) config = parse_object (label_config_json);
+  g_autoptr (FlLabelConfig) same = fl_label_config_new_from_json (config, NULL);
+  g_autoptr (GdkPixbuf) panned = NULL;
+  g_autoptr (GdkPixbuf) whole = NULL;
+  double difference;
+
+  for (int i = 0; i < 300; i++)
+    g_string_append_printf (pre,
+                            "%s{\"type\":\"box\",\"label\":\"%s\",\"x\":%d,\"y\":%d,"
+                            "\"width\":%d,\"height\":%d}",
+                            i > 0 ? "," : "", i % 2 ? "car" : "person", 20 + (i % 20) * 78,
+                            20 + (i / 20) * 76, 40 + i % 30, 30 + i % 40);
+  g_string_append (pre, "]}");
+  load (f, path, label_config_json, pre->str);
+  spin_until (image_complete, f);
+  fl_test_sleep_in_loop (300);
+  for (int step = 0; step <= 12; step++)
+    {
+      fl_image_canvas_set_view (f->canvas, 1.0, 500 + 45 * step, 400 + 20 * step);
+      fl_test_sleep_in_loop (120);
+    }
+  fl_test_sleep_in_loop (300);
+  panned = render_canvas (f);
+  fl_image_canvas_set_label_config (f->canvas, same);
+  fl_test_sleep_in_loop (100);
+  whole = render_canvas (f);
+  difference = fl_test_mean_difference (panned, whole);
+  g_test_message ("panned layer against a whole one: mean difference %.4f", difference);
+  g_assert_cmpfloat (difference, <, 0.01);
+  g_unlink (path);
+}
+
 /* An edit draws again only the layer tiles the changed shapes touch: what
  * that gives must be what drawing the whole layer gives. */
 static void
@@ -1052,6 +1092,8 @@ main (int argc, char *argv[])
               test_converted_tiles_stand_in_then_sharp, fixture_tear_down);
   g_test_add ("/image/view/image-in-layer-matches-tiles", Fixture, NULL, fixture_set_up,
               test_image_in_layer_matches_tiles, fixture_tear_down);
+  g_test_add ("/image/view/panned-layer-as-drawn-whole", Fixture, NULL, fixture_set_up,
+              test_panned_layer_as_drawn_whole, fixture_tear_down);
   g_test_add ("/image/view/edits-redraw-layer-as-a-whole-redraw-would", Fixture, NULL,
               fixture_set_up, test_edits_redraw_layer_as_a_whole_redraw_would, fixture_tear_down);
   g_test_add ("/image/view/labeled-street-screenshot", Fixture, NULL, fixture_set_up,
