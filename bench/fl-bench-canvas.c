@@ -9,12 +9,15 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "fl-image-jpeg.h"
 #include "fl-image-view.h"
 
 /* Driven by bench/canvas:
  *   fl-bench-canvas generate FILE.jpg   a 40 MP JPEG and FILE.jpg.json (5,000 boxes, 200 polygons)
  *   fl-bench-canvas decode FILE.jpg     the bare gdk-pixbuf decode, in seconds
  *   fl-bench-canvas decode-eighth FILE.jpg   the same at 1/8 scale
+ *   fl-bench-canvas scan-eighth FILE.jpg     the 1/8 preview the loader reads from the DC
+ *                                            coefficients, as RGB
  *   fl-bench-canvas view FILE.jpg [--load-only]
  *                                        open it in FlImageView; print first frame and full
  *                                        resolution times, frame times while panning and
@@ -139,8 +142,8 @@ on_size_prepared (GdkPixbufLoader *loader, int width, int height, gpointer user_
   gdk_pixbuf_loader_set_size (loader, (width + 7) / 8, (height + 7) / 8);
 }
 
-/* The floor for a first frame from a baseline JPEG: libjpeg's 1/8 decode,
- * which still has to read every entropy-coded bit of the file. */
+/* What a first frame from a baseline JPEG would wait for with libjpeg's
+ * 1/8 decode, which decodes every coefficient before it drops most. */
 static int
 decode_eighth (const char *path)
 {
@@ -391,6 +394,28 @@ on_load_failed (FlImageView *view, const char *message, gpointer user_data)
   g_error ("loading failed: %s", message);
 }
 
+/* The preview as the loader makes it: the DC scan, then RGB. */
+static int
+scan_eighth (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autoptr (FlRaster) planes = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  gsize length;
+  gint64 start;
+
+  if (!g_file_get_contents (path, &data, &length, &error))
+    g_error ("%s", error->message);
+  start = g_get_monotonic_time ();
+  planes = fl_image_jpeg_decode_eighth ((const guint8 *) data, length, NULL);
+  if (planes == NULL)
+    g_error ("the DC scan does not read %s", path);
+  pixbuf = fl_raster_to_pixbuf (planes);
+  g_print ("scan_eighth_s=%.3f\n", (g_get_monotonic_time () - start) / 1e6);
+  return 0;
+}
+
 typedef struct
 {
   GArray *times;
@@ -570,6 +595,8 @@ main (int argc, char *argv[])
     return decode (argv[2]);
   if (argc >= 3 && g_str_equal (argv[1], "decode-eighth"))
     return decode_eighth (argv[2]);
+  if (argc >= 3 && g_str_equal (argv[1], "scan-eighth"))
+    return scan_eighth (argv[2]);
   if (argc >= 3 && g_str_equal (argv[1], "view"))
     return view (argv[2], argc >= 4 && g_str_equal (argv[3], "--load-only"));
   g_printerr ("usage: %s generate|decode|view FILE [--load-only]\n", argv[0]);
