@@ -479,9 +479,9 @@ start_tile_conversion (FlImageCanvas *self)
 /* Drops the least recently drawn tiles once over budget; the ones of the
  * current frame always stay. */
 static void
-evict_tiles (FlImageCanvas *self)
+evict_tiles (FlImageCanvas *self, gsize budget)
 {
-  while (self->texture_pixels > TEXTURE_BUDGET)
+  while (self->texture_pixels > budget)
     {
       FlLevel *oldest_level = NULL;
       int oldest = -1;
@@ -2185,7 +2185,9 @@ fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   snapshot_draft (self, snapshot);
   gtk_snapshot_pop (snapshot);
 
-  evict_tiles (self);
+  /* While the layer holds the image, tiles are kept only for a while:
+   * hiding the shapes draws them again. */
+  evict_tiles (self, covered ? TEXTURE_BUDGET / 3 : TEXTURE_BUDGET);
   start_tile_conversion (self);
   self->snapshot_us = g_get_monotonic_time () - start;
 }
