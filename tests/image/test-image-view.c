@@ -711,6 +711,39 @@ test_converted_tiles_stand_in_then_sharp (Fixture *f, gconstpointer data)
   g_unlink (path);
 }
 
+/* A grid of 300 boxes ("s1" to "s300") of four labels, and a polygon
+ * across some of them, for a 1600 x 1200 image. */
+static char *
+crowd_pre_annotation (void)
+{
+  const char *labels[] = { "car", "road", "person", "building" };
+  GString *pre = g_string_new ("{\"kind\":\"image\",\"shapes\":[");
+
+  for (int i = 0; i < 300; i++)
+    g_string_append_printf (pre,
+                            "{\"id\":\"s%d\",\"type\":\"box\",\"label\":\"%s\",\"x\":%d,"
+                            "\"y\":%d,\"width\":%d,\"height\":%d},",
+                            i + 1, labels[i % 4], 20 + (i % 20) * 78, 20 + (i / 20) * 76,
+                            40 + i % 30, 30 + i % 40);
+  g_string_append (pre, "{\"id\":\"p1\",\"type\":\"polygon\",\"label\":\"road\","
+                        "\"points\":[[100,100],[900,300],[400,800]]}]}");
+  return g_string_free (pre, FALSE);
+}
+
+/* The canvas rendered with the shapes hidden, which draws the image's own
+ * tiles; the shapes are shown again after. */
+static GdkPixbuf *
+render_canvas_without_shapes (Fixture *f)
+{
+  GdkPixbuf *tiled;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
+  fl_test_sleep_in_loop (400);
+  tiled = render_canvas (f);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
+  return tiled;
+}
+
 /* With a software renderer (llvmpipe under Xvfb, or cairo), the image is
  * drawn into the shapes layer: where no shape is, that must show what the
  * image's own tiles show, at every zoom, and the shapes must be there. */
@@ -751,10 +784,7 @@ test_image_in_layer_matches_tiles (Fixture *f, gconstpointer data)
       fl_test_sleep_in_loop (400);
       g_assert_true (fl_image_canvas_get_image_in_layer (f->canvas));
       layered = render_canvas (f);
-      gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
-      fl_test_sleep_in_loop (400);
-      tiled = render_canvas (f);
-      gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
+      tiled = render_canvas_without_shapes (f);
       {
         int x = gdk_pixbuf_get_width (layered) / 2 - 100,
             y = gdk_pixbuf_get_height (layered) / 2 - 75;
@@ -781,12 +811,8 @@ test_image_in_layer_matches_tiles (Fixture *f, gconstpointer data)
   fl_test_sleep_in_loop (400);
   {
     g_autoptr (GdkPixbuf) layered = render_canvas (f);
-    g_autoptr (GdkPixbuf) tiled = NULL;
+    g_autoptr (GdkPixbuf) tiled = render_canvas_without_shapes (f);
 
-    gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
-    fl_test_sleep_in_loop (400);
-    tiled = render_canvas (f);
-    gtk_widget_activate_action (GTK_WIDGET (f->view), "image.shapes-visible", NULL);
     g_assert_cmpfloat (fl_test_mean_difference (layered, tiled), >, 1.0);
   }
   g_unlink (path);
@@ -799,21 +825,14 @@ static void
 test_panned_layer_as_drawn_whole (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_scene (f, "crowd.png", 1600, 1200);
-  g_autoptr (GString) pre = g_string_new ("{\"kind\":\"image\",\"shapes\":[");
+  g_autofree char *pre = crowd_pre_annotation ();
   g_autoptr (JsonObject) config = parse_object (label_config_json);
   g_autoptr (FlLabelConfig) same = fl_label_config_new_from_json (config, NULL);
   g_autoptr (GdkPixbuf) panned = NULL;
   g_autoptr (GdkPixbuf) whole = NULL;
   double difference;
 
-  for (int i = 0; i < 300; i++)
-    g_string_append_printf (pre,
-                            "%s{\"type\":\"box\",\"label\":\"%s\",\"x\":%d,\"y\":%d,"
-                            "\"width\":%d,\"height\":%d}",
-                            i > 0 ? "," : "", i % 2 ? "car" : "person", 20 + (i % 20) * 78,
-                            20 + (i / 20) * 76, 40 + i % 30, 30 + i % 40);
-  g_string_append (pre, "]}");
-  load (f, path, label_config_json, pre->str);
+  load (f, path, label_config_json, pre);
   spin_until (image_complete, f);
   fl_test_sleep_in_loop (300);
   for (int step = 0; step <= 12; step++)
@@ -838,23 +857,13 @@ static void
 test_edits_redraw_layer_as_a_whole_redraw_would (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_scene (f, "crowd.png", 1600, 1200);
-  g_autoptr (GString) pre = g_string_new ("{\"kind\":\"image\",\"shapes\":[");
+  g_autofree char *pre = crowd_pre_annotation ();
   g_autoptr (JsonObject) config = parse_object (label_config_json);
   g_autoptr (FlLabelConfig) same = fl_label_config_new_from_json (config, NULL);
   /* Far from the layer's first tile, where a misplaced tile would show. */
   const char *const *first = (const char *const[]){ "s300", NULL };
-  const char *labels[] = { "car", "road", "person", "building" };
 
-  /* A grid of boxes, and a polygon across some of them. */
-  for (int i = 0; i < 300; i++)
-    g_string_append_printf (pre,
-                            "{\"id\":\"s%d\",\"type\":\"box\",\"label\":\"%s\",\"x\":%d,"
-                            "\"y\":%d,\"width\":%d,\"height\":%d},",
-                            i + 1, labels[i % 4], 20 + (i % 20) * 78, 20 + (i / 20) * 76,
-                            40 + i % 30, 30 + i % 40);
-  g_string_append (pre, "{\"id\":\"p1\",\"type\":\"polygon\",\"label\":\"road\","
-                        "\"points\":[[100,100],[900,300],[400,800]]}]}");
-  load (f, path, label_config_json, pre->str);
+  load (f, path, label_config_json, pre);
   spin_until (image_complete, f);
   fl_test_sleep_in_loop (400);
   g_assert_cmpuint (fl_image_canvas_get_drawn_shapes (f->canvas), ==, 301);
