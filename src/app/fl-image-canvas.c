@@ -1345,10 +1345,6 @@ free_surface_bytes (gpointer data)
   cairo_surface_destroy (data);
 }
 
-/* Draws the layer with cairo on the CPU: thousands of thin outlines cost
- * far less there than as render nodes on a software GL. Shapes of a label
- * share one path and one stroke. Safe in any thread. */
-
 /* Notes which tiles of the layer hold anything: the empty ones are not
  * made into textures, and the renderer neither uploads nor blends them. */
 static void
@@ -1385,6 +1381,11 @@ compare_labels (const void *a, const void *b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+/* Draws the layer with cairo on the CPU: thousands of thin outlines cost
+ * far less there than as render nodes on a software GL. Shapes of a label
+ * share one path and one stroke. The image under them first, if the job
+ * has it; only the tiles not taken over from the last layer, if any are.
+ * Safe in any thread. */
 static GBytes *
 shapes_job_draw (ShapesJob *job)
 {
