@@ -84,6 +84,8 @@ struct _FlImageCanvas
   int image_width;
   int image_height;
   FlLevel *levels[MAX_LEVELS];
+  /* A level still being made, whose finished tiles are uploaded ahead. */
+  FlLevel *prepared;
   guint64 level_serial;
   GPtrArray *tile_requests;
   gboolean converting;
@@ -194,6 +196,7 @@ clear_levels (FlImageCanvas *self)
 {
   for (guint i = 0; i < MAX_LEVELS; i++)
     g_clear_pointer (&self->levels[i], level_free);
+  g_clear_pointer (&self->prepared, level_free);
   g_ptr_array_set_size (self->tile_requests, 0);
   self->texture_pixels = 0;
   g_clear_object (&self->nearest_texture);
@@ -509,16 +512,11 @@ evict_tiles (FlImageCanvas *self, gsize budget)
     }
 }
 
-void
-fl_image_canvas_add_level (FlImageCanvas *self, guint level_number, FlRaster *raster)
+static FlLevel *
+level_new (FlImageCanvas *self, guint level_number, FlRaster *raster)
 {
-  FlLevel *level;
+  FlLevel *level = g_new0 (FlLevel, 1);
 
-  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
-  g_return_if_fail (FL_IS_RASTER (raster));
-  g_return_if_fail (level_number < MAX_LEVELS);
-
-  level = g_new0 (FlLevel, 1);
   level->raster = g_object_ref (raster);
   level->level = level_number;
   level->serial = ++self->level_serial;
@@ -529,6 +527,71 @@ fl_image_canvas_add_level (FlImageCanvas *self, guint level_number, FlRaster *ra
   level->tiles = g_new0 (GdkTexture *, level->cols * level->rows);
   level->pending = g_new0 (guint8, level->cols * level->rows);
   level->last_used = g_new0 (guint64, level->cols * level->rows);
+  return level;
+}
+
+/* The first @rows rows of @raster, an RGB level still being made, are
+ * ready: their whole tiles are uploaded now, while the main thread waits
+ * for the decoder, rather than all at once when the level is added. Only
+ * with GL, where textures are uploaded as they are made. */
+void
+fl_image_canvas_prepare_level (FlImageCanvas *self, guint level_number, FlRaster *raster, int rows)
+{
+  FlLevel *level;
+
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+  g_return_if_fail (FL_IS_RASTER (raster));
+  g_return_if_fail (level_number < MAX_LEVELS);
+
+  if (fl_raster_get_pixbuf (raster) == NULL || !fl_texture_maker_uses_gl (self->texture_maker))
+    return;
+  if (self->prepared == NULL || self->prepared->raster != raster)
+    {
+      g_clear_pointer (&self->prepared, level_free);
+      self->prepared = level_new (self, level_number, raster);
+    }
+  level = self->prepared;
+  /* Not before the first frame: the preview comes first. */
+  if (self->drawn_level < 0)
+    return;
+  for (int row = 0; row < level->rows && MIN (level->height, (row + 1) * TILE_SIZE) <= rows; row++)
+    for (int col = 0; col < level->cols; col++)
+      {
+        int index = row * level->cols + col;
+        int x = col * TILE_SIZE, y = row * TILE_SIZE;
+        int w = MIN (TILE_SIZE, level->width - x), h = MIN (TILE_SIZE, level->height - y);
+        g_autoptr (GBytes) bytes = NULL;
+        gsize stride;
+
+        if (level->tiles[index] != NULL)
+          continue;
+        bytes = fl_raster_read (raster, x, y, w, h, &stride);
+        level->tiles[index] =
+          fl_texture_maker_make (self->texture_maker, GDK_MEMORY_R8G8B8, w, h, bytes, stride);
+        g_debug ("level %u: tile %d uploaded ahead", level_number, index);
+      }
+}
+
+void
+fl_image_canvas_add_level (FlImageCanvas *self, guint level_number, FlRaster *raster)
+{
+  FlLevel *level;
+
+  g_return_if_fail (FL_IS_IMAGE_CANVAS (self));
+  g_return_if_fail (FL_IS_RASTER (raster));
+  g_return_if_fail (level_number < MAX_LEVELS);
+
+  if (self->prepared != NULL && self->prepared->raster == raster &&
+      self->prepared->level == level_number)
+    {
+      level = g_steal_pointer (&self->prepared);
+      for (int i = 0; i < level->cols * level->rows; i++)
+        if (level->tiles[i] != NULL)
+          self->texture_pixels += (gsize) gdk_texture_get_width (level->tiles[i]) *
+                                  gdk_texture_get_height (level->tiles[i]);
+    }
+  else
+    level = level_new (self, level_number, raster);
   if (self->levels[level_number] != NULL)
     {
       FlLevel *old = self->levels[level_number];

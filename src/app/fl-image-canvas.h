@@ -23,6 +23,7 @@ G_DECLARE_FINAL_TYPE (FlImageCanvas, fl_image_canvas, FL, IMAGE_CANVAS, GtkWidge
 GtkWidget *fl_image_canvas_new (void);
 void fl_image_canvas_reset (FlImageCanvas *self, int image_width, int image_height);
 void fl_image_canvas_add_level (FlImageCanvas *self, guint level, FlRaster *raster);
+void fl_image_canvas_prepare_level (FlImageCanvas *self, guint level, FlRaster *raster, int rows);
 gboolean fl_image_canvas_has_level (FlImageCanvas *self, guint level);
 int fl_image_canvas_get_drawn_level (FlImageCanvas *self);
 gboolean fl_image_canvas_get_image_in_layer (FlImageCanvas *self);

@@ -236,6 +236,13 @@ on_size_known (FlImageLoader *loader, int width, int height, FlImageView *self)
 }
 
 static void
+on_level_rows_ready (FlImageLoader *loader, guint level, FlRaster *raster, int rows,
+                     FlImageView *self)
+{
+  fl_image_canvas_prepare_level (self->canvas, level, raster, rows);
+}
+
+static void
 on_level_ready (FlImageLoader *loader, guint level, FlRaster *raster, int width, int height,
                 FlImageView *self)
 {
@@ -1119,6 +1126,7 @@ fl_image_view_init (FlImageView *self)
   self->loader = fl_image_loader_new ();
   g_signal_connect (self->loader, "size-known", G_CALLBACK (on_size_known), self);
   g_signal_connect (self->loader, "level-ready", G_CALLBACK (on_level_ready), self);
+  g_signal_connect (self->loader, "level-rows-ready", G_CALLBACK (on_level_rows_ready), self);
   g_signal_connect (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self);
   gtk_list_box_set_filter_func (self->label_list, filter_labels, self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "image.copy-previous", FALSE);

@@ -255,6 +255,10 @@ typedef struct
   int quarter_rows[3];
   int rgb_rows;
   guint8 *scratch;
+  /* Told of the quarter's rows as they are made, when the image is not
+   * turned after the decode. */
+  FlImageJpegRowsFunc rows_func;
+  gpointer user_data;
 } Decode;
 
 static void
@@ -320,6 +324,8 @@ follow_band (Decode *d, const int *rows)
     {
       fl_raster_convert_rows (d->quarter, d->quarter_rgb, d->rgb_rows, luma);
       d->rgb_rows = luma;
+      if (d->rows_func != NULL)
+        d->rows_func (d->quarter_rgb, luma, d->user_data);
     }
 }
 
@@ -360,14 +366,15 @@ read_planes (Decode *d, GCancellable *cancellable)
 
 /* Returns the image at full size in the file's own orientation, and at a
  * quarter of the size as RGB in @quarter (unless it is tiny), with the
- * file's EXIF orientation in @orientation.
+ * file's EXIF orientation in @orientation. When that is 1, @quarter_rows
+ * (if not NULL) hears of the quarter's rows as they are made.
  * Sets @planar to FALSE and returns NULL without an error for a JPEG whose
  * planes are not kept as they are (CMYK, RGB, unusual subsampling): those
  * are for gdk-pixbuf to decode. */
 FlRaster *
 fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancellable *cancellable,
                              FlRaster **quarter, guint *orientation, gboolean *planar,
-                             GError **error)
+                             FlImageJpegRowsFunc quarter_rows, gpointer user_data, GError **error)
 {
   /* Static storage duration is not needed, only a stable address across
    * longjmp (): everything that changes after setjmp () lives in here. */
@@ -380,6 +387,11 @@ fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancellable *can
   *quarter = NULL;
   *planar = TRUE;
   *orientation = fl_image_jpeg_read_orientation (data, length);
+  if (*orientation == 1)
+    {
+      d->rows_func = quarter_rows;
+      d->user_data = user_data;
+    }
   d->info.err = jpeg_std_error (&d->errors.manager);
   d->errors.manager.error_exit = on_error_exit;
   d->errors.manager.emit_message = on_emit_message;

@@ -34,6 +34,7 @@ enum
 {
   SIZE_KNOWN,
   LEVEL_READY,
+  LEVEL_ROWS_READY,
   N_SIGNALS
 };
 
@@ -60,6 +61,7 @@ typedef struct
   int file_height;
   GMutex mutex;
   guint delivered;
+  int quarter_rows_told;
 } LoadData;
 
 static LoadData *
@@ -91,6 +93,8 @@ typedef struct
   FlRaster *raster;
   int width;
   int height;
+  /* For "level-rows-ready": the rows of the level made so far. */
+  int rows;
 } Delivery;
 
 static void
@@ -113,6 +117,9 @@ deliver_in_main (gpointer user_data)
   if (delivery->raster == NULL)
     g_signal_emit (delivery->data->loader, signals[SIZE_KNOWN], 0, delivery->width,
                    delivery->height);
+  else if (delivery->rows > 0)
+    g_signal_emit (delivery->data->loader, signals[LEVEL_ROWS_READY], 0, delivery->level,
+                   delivery->raster, delivery->rows);
   else
     g_signal_emit (delivery->data->loader, signals[LEVEL_READY], 0, delivery->level,
                    delivery->raster, delivery->width, delivery->height);
@@ -491,6 +498,35 @@ decode_with_pixbuf (GMappedFile *mapped, const char *format_name, FlRaster **hal
   return NULL;
 }
 
+/* The quarter-size level (level 2) while it is being made, every
+ * QUARTER_ROWS_STEP rows: the view can upload its finished tiles while the
+ * decoder goes on, instead of all of them once the decode is done. */
+#define QUARTER_ROWS_STEP 128
+
+static void
+on_quarter_rows (FlRaster *quarter, int rows, gpointer user_data)
+{
+  LoadData *data = user_data;
+  Delivery *delivery;
+  g_autoptr (GSource) source = NULL;
+
+  if (MAX (data->file_width, data->file_height) <= COARSEST_SIDE ||
+      (rows / QUARTER_ROWS_STEP == data->quarter_rows_told / QUARTER_ROWS_STEP &&
+       rows < fl_raster_get_height (quarter)))
+    return;
+  data->quarter_rows_told = rows;
+  delivery = g_new0 (Delivery, 1);
+  delivery->data = load_data_ref (data);
+  delivery->level = 2;
+  delivery->raster = g_object_ref (quarter);
+  delivery->rows = rows;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_in_main, delivery, delivery_free);
+  g_source_set_static_name (source, "[fl] image level rows");
+  g_source_attach (source, data->context);
+}
+
 /* A JPEG is kept as its Y'CbCr planes when it can be, and comes with its
  * quarter-size level in @quarter; anything else, and JPEGs in other colour
  * spaces, become RGB(A) pixbufs, with the half-size level in @half. */
@@ -509,7 +545,7 @@ decode_full (LoadData *data, const char *format_name, GCancellable *cancellable,
   if (g_str_equal (format_name, "jpeg"))
     raster = fl_image_jpeg_decode_planes ((const guint8 *) g_mapped_file_get_contents (mapped),
                                           g_mapped_file_get_length (mapped), cancellable, &small,
-                                          &orientation, &planar, error);
+                                          &orientation, &planar, on_quarter_rows, data, error);
   if (!planar)
     return decode_with_pixbuf (mapped, format_name, half, error);
   if (raster == NULL)
@@ -665,6 +701,12 @@ fl_image_loader_class_init (FlImageLoaderClass *klass)
   signals[LEVEL_READY] =
     g_signal_new ("level-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 4, G_TYPE_UINT, FL_TYPE_RASTER, G_TYPE_INT, G_TYPE_INT);
+  /* (guint level, FlRaster *raster, int rows): the first @rows rows of a
+   * level still being made, before its "level-ready" with the same raster;
+   * the rest of the raster is not ready to be read. */
+  signals[LEVEL_ROWS_READY] =
+    g_signal_new ("level-rows-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_UINT, FL_TYPE_RASTER, G_TYPE_INT);
 }
 
 static void

@@ -15,6 +15,11 @@ typedef struct
 {
   GMainLoop *loop;
   GPtrArray *levels;
+  /* "level-rows-ready": the raster, its level, and the rows, in order. */
+  FlRaster *rows_raster;
+  guint rows_level;
+  GArray *rows;
+  gboolean rows_raster_ready;
   guint level_numbers[32];
   int width;
   int height;
@@ -28,11 +33,30 @@ on_level_ready (FlImageLoader *loader, guint level, FlRaster *raster, int width,
                 LoadResult *result)
 {
   g_assert_cmpuint (result->levels->len, <, G_N_ELEMENTS (result->level_numbers));
+  if (result->rows_raster != NULL && level == result->rows_level)
+    {
+      g_assert_true (raster == result->rows_raster);
+      result->rows_raster_ready = TRUE;
+    }
   result->level_numbers[result->levels->len] = level;
   /* Pixels are checked as RGB, whatever the raster keeps. */
   g_ptr_array_add (result->levels, fl_raster_to_pixbuf (raster));
   result->width = width;
   result->height = height;
+}
+
+static void
+on_level_rows_ready (FlImageLoader *loader, guint level, FlRaster *raster, int rows,
+                     LoadResult *result)
+{
+  /* Always before that level is ready. */
+  for (guint i = 0; i < result->levels->len; i++)
+    g_assert_cmpuint (result->level_numbers[i], !=, level);
+  if (result->rows_raster == NULL)
+    result->rows_raster = g_object_ref (raster);
+  g_assert_true (result->rows_raster == raster);
+  result->rows_level = level;
+  g_array_append_val (result->rows, rows);
 }
 
 static void
@@ -48,6 +72,8 @@ static void
 load_result_clear (LoadResult *result)
 {
   g_clear_pointer (&result->levels, g_ptr_array_unref);
+  g_clear_pointer (&result->rows, g_array_unref);
+  g_clear_object (&result->rows_raster);
   g_clear_error (&result->error);
 }
 
@@ -59,7 +85,9 @@ load (const char *path, LoadResult *result)
 
   memset (result, 0, sizeof *result);
   result->levels = g_ptr_array_new_with_free_func (g_object_unref);
+  result->rows = g_array_new (FALSE, FALSE, sizeof (int));
   g_signal_connect (loader, "level-ready", G_CALLBACK (on_level_ready), result);
+  g_signal_connect (loader, "level-rows-ready", G_CALLBACK (on_level_rows_ready), result);
   fl_image_loader_load_async (loader, file, NULL, on_loaded, result);
   while (!result->done)
     g_main_context_iteration (NULL, TRUE);
@@ -115,6 +143,15 @@ test_large_jpeg_gives_preview_and_pyramid (void)
   g_assert_nonnull (level);
   g_assert_cmpint (gdk_pixbuf_get_width (level), ==, 375);
   g_assert_cmpint (gdk_pixbuf_get_height (level), ==, 250);
+  /* The quarter-size level was told of row by row while it was made, down
+   * to its last row, and then came ready as the same raster. */
+  g_assert_cmpuint (result.rows_level, ==, 2);
+  g_assert_cmpuint (result.rows->len, >=, 3);
+  for (guint i = 1; i < result.rows->len; i++)
+    g_assert_cmpint (g_array_index (result.rows, int, i), >,
+                     g_array_index (result.rows, int, i - 1));
+  g_assert_cmpint (g_array_index (result.rows, int, result.rows->len - 1), ==, 500);
+  g_assert_true (result.rows_raster_ready);
   /* The preview, read from the DC coefficients, is libjpeg's 1/8 decode. */
   {
     g_autoptr (GError) error = NULL;
@@ -139,7 +176,9 @@ check_rotated (const char *path, int width, int height)
   load (path, &result);
   g_assert_no_error (result.error);
   /* Orientation 6: the camera was turned; the picture is shown turned a
-   * quarter clockwise, so the red left half of the stored image is on top. */
+   * quarter clockwise, so the red left half of the stored image is on top.
+   * Its levels are turned once decoded: no rows are told of before. */
+  g_assert_cmpuint (result.rows->len, ==, 0);
   g_assert_cmpint (result.width, ==, height);
   g_assert_cmpint (result.height, ==, width);
   for (guint i = 0; i < result.levels->len; i++)
