@@ -543,7 +543,9 @@ fl_image_canvas_prepare_level (FlImageCanvas *self, guint level_number, FlRaster
   g_return_if_fail (FL_IS_RASTER (raster));
   g_return_if_fail (level_number < MAX_LEVELS);
 
-  if (fl_raster_get_pixbuf (raster) == NULL || !fl_texture_maker_uses_gl (self->texture_maker))
+  /* Not before the first frame: the preview comes first. */
+  if (self->drawn_level < 0 || fl_raster_get_pixbuf (raster) == NULL ||
+      !fl_texture_maker_uses_gl (self->texture_maker))
     return;
   if (self->prepared == NULL || self->prepared->raster != raster)
     {
@@ -551,9 +553,6 @@ fl_image_canvas_prepare_level (FlImageCanvas *self, guint level_number, FlRaster
       self->prepared = level_new (self, level_number, raster);
     }
   level = self->prepared;
-  /* Not before the first frame: the preview comes first. */
-  if (self->drawn_level < 0)
-    return;
   for (int row = 0; row < level->rows && MIN (level->height, (row + 1) * TILE_SIZE) <= rows; row++)
     for (int col = 0; col < level->cols; col++)
       {
