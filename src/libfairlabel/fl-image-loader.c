@@ -128,12 +128,35 @@ deliver_in_main (gpointer user_data)
 
 #define SIZE_ANNOUNCED 31
 
+static Delivery *
+delivery_new (LoadData *data, guint level, FlRaster *raster)
+{
+  Delivery *delivery = g_new0 (Delivery, 1);
+
+  delivery->data = load_data_ref (data);
+  delivery->level = level;
+  delivery->raster = raster != NULL ? g_object_ref (raster) : NULL;
+  return delivery;
+}
+
+/* Hands @delivery to the caller's thread. Not g_main_context_invoke (): it
+ * runs the callback in this thread when the context happens to be free. */
+static void
+post_delivery (Delivery *delivery)
+{
+  g_autoptr (GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_in_main, delivery, delivery_free);
+  g_source_set_static_name (source, "[fl] image level delivery");
+  g_source_attach (source, delivery->data->context);
+}
+
 /* Called from the worker threads; each level is delivered once, after the
  * size (level SIZE_ANNOUNCED, without a pixbuf). */
 static void
 deliver (LoadData *data, guint level, FlRaster *raster, int width, int height)
 {
-  g_autoptr (GSource) source = NULL;
   Delivery *delivery;
   gboolean first;
 
@@ -152,19 +175,10 @@ deliver (LoadData *data, guint level, FlRaster *raster, int width, int height)
   else
     g_debug ("%s: level %u after %.3f s", data->path, level,
              (g_get_monotonic_time () - data->start) / 1e6);
-  delivery = g_new0 (Delivery, 1);
-  delivery->data = load_data_ref (data);
-  delivery->level = level;
-  delivery->raster = raster != NULL ? g_object_ref (raster) : NULL;
+  delivery = delivery_new (data, level, raster);
   delivery->width = width;
   delivery->height = height;
-  /* Not g_main_context_invoke (): it runs the callback in this thread when
-   * the context happens to be free, and the signal must reach the caller's thread. */
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, deliver_in_main, delivery, delivery_free);
-  g_source_set_static_name (source, "[fl] image level delivery");
-  g_source_attach (source, data->context);
+  post_delivery (delivery);
 }
 
 static gboolean
@@ -508,23 +522,15 @@ on_quarter_rows (FlRaster *quarter, int rows, gpointer user_data)
 {
   LoadData *data = user_data;
   Delivery *delivery;
-  g_autoptr (GSource) source = NULL;
 
   if (MAX (data->file_width, data->file_height) <= COARSEST_SIDE ||
       (rows / QUARTER_ROWS_STEP == data->quarter_rows_told / QUARTER_ROWS_STEP &&
        rows < fl_raster_get_height (quarter)))
     return;
   data->quarter_rows_told = rows;
-  delivery = g_new0 (Delivery, 1);
-  delivery->data = load_data_ref (data);
-  delivery->level = 2;
-  delivery->raster = g_object_ref (quarter);
+  delivery = delivery_new (data, 2, quarter);
   delivery->rows = rows;
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, deliver_in_main, delivery, delivery_free);
-  g_source_set_static_name (source, "[fl] image level rows");
-  g_source_attach (source, data->context);
+  post_delivery (delivery);
 }
 
 /* A JPEG is kept as its Y'CbCr planes when it can be, and comes with its
