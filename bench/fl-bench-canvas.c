@@ -11,6 +11,7 @@
 
 #include "fl-image-jpeg.h"
 #include "fl-image-view.h"
+#include "fl-texture-maker.h"
 
 /* Driven by bench/canvas:
  *   fl-bench-canvas generate FILE.jpg   a 40 MP JPEG and FILE.jpg.json (5,000 boxes, 200 polygons)
@@ -478,6 +479,8 @@ view (const char *path, gboolean load_only)
   if (!json_parser_load_from_file (parser, json_path, &error))
     g_error ("%s", error->message);
 
+  /* As the application does. */
+  fl_texture_maker_tune_rasterizer ();
   gtk_init ();
   adw_init ();
   /* What the application's resource base path gives it: the tool icons. */

@@ -8,6 +8,7 @@
 #include "fl-application.h"
 #include "fl-client.h"
 #include "fl-preferences-window.h"
+#include "fl-texture-maker.h"
 #include "fl-window.h"
 
 #define FL_SETTINGS_SCHEMA_ID "io.github.fairlabel.Fairlabel"
@@ -329,6 +330,8 @@ fl_application_init (FlApplication *self)
 FlApplication *
 fl_application_new (void)
 {
+  /* Before GTK starts any thread or GL context. */
+  fl_texture_maker_tune_rasterizer ();
   return g_object_new (FL_TYPE_APPLICATION, "application-id", APP_ID, "flags",
                        G_APPLICATION_DEFAULT_FLAGS, "resource-base-path",
                        "/io/github/fairlabel/Fairlabel", NULL);
