@@ -94,6 +94,7 @@ struct _FlImageCanvas
   gsize texture_pixels;
   int drawn_level;
   guint drawn_shapes;
+  guint drawn_tiles;
   guint layer_shapes;
   /* The shapes in the layer as it was drawn, by id, to tell what an edit
    * changed; and whether the colours changed, which no diff shows. */
@@ -644,6 +645,14 @@ fl_image_canvas_get_drawn_shapes (FlImageCanvas *self)
   return self->drawn_shapes;
 }
 
+/* How many textures of the image's own tiles the last frame drew. */
+guint
+fl_image_canvas_get_drawn_tiles (FlImageCanvas *self)
+{
+  g_return_val_if_fail (FL_IS_IMAGE_CANVAS (self), 0);
+  return self->drawn_tiles;
+}
+
 static void
 drop_layer_pixels (FlImageCanvas *self)
 {
@@ -826,8 +835,9 @@ tile_rect (FlImageCanvas *self, FlLevel *level, int col, int row)
   return GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0);
 }
 
-static void snapshot_tiles (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int c0, int r0,
-                            int c1, int r1, gboolean stand_in);
+static void snapshot_tiles (FlImageCanvas *self, GtkSnapshot *snapshot,
+                            const graphene_rect_t *hidden, int number, int c0, int r0, int c1,
+                            int r1, gboolean stand_in);
 
 /* A tile not made yet is stood in for by the tiles of the next coarser
  * level that cover it, clipped to it; those missing in turn by the next
@@ -852,7 +862,7 @@ snapshot_stand_in (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int c
       sy = (double) stand_in->height / level->height;
       gtk_snapshot_push_clip (snapshot, &rect);
       snapshot_tiles (
-        self, snapshot, coarser, (int) floor (col * TILE_SIZE * sx / TILE_SIZE),
+        self, snapshot, NULL, coarser, (int) floor (col * TILE_SIZE * sx / TILE_SIZE),
         (int) floor (row * TILE_SIZE * sy / TILE_SIZE),
         MIN (stand_in->cols - 1,
              (int) floor ((MIN (level->width, (col + 1) * TILE_SIZE) - 1) * sx / TILE_SIZE)),
@@ -865,10 +875,12 @@ snapshot_stand_in (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int c
 }
 
 /* Stand-ins reach a pixel past their place on every side: rounded at
- * another scale, their edges could leave a line of it uncovered. */
+ * another scale, their edges could leave a line of it uncovered. Tiles
+ * inside @hidden are asked for but not drawn: something opaque covers
+ * them. */
 static void
-snapshot_tiles (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int c0, int r0, int c1,
-                int r1, gboolean stand_in)
+snapshot_tiles (FlImageCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *hidden,
+                int number, int c0, int r0, int c1, int r1, gboolean stand_in)
 {
   FlLevel *level = self->levels[number];
 
@@ -876,22 +888,25 @@ snapshot_tiles (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int c0, 
     for (int col = c0; col <= c1; col++)
       {
         GdkTexture *tile = level_get_tile (self, level, col, row, !stand_in);
+        graphene_rect_t rect = tile_rect (self, level, col, row);
 
+        if (hidden != NULL && graphene_rect_contains_rect (hidden, &rect))
+          continue;
         if (tile == NULL)
           snapshot_stand_in (self, snapshot, number, col, row, stand_in);
         else
           {
-            graphene_rect_t rect = tile_rect (self, level, col, row);
-
             if (stand_in)
               graphene_rect_inset (&rect, -1, -1);
             gtk_snapshot_append_texture (snapshot, tile, &rect);
+            self->drawn_tiles++;
           }
       }
 }
 
 static void
-snapshot_image (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height, gboolean settled)
+snapshot_image (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height, gboolean settled,
+                const graphene_rect_t *hidden)
 {
   int number = pick_level (self);
   FlLevel *level;
@@ -917,7 +932,7 @@ snapshot_image (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heigh
   c1 = MIN (level->cols - 1, (int) floor (ix1 * scale_x / TILE_SIZE));
   r1 = MIN (level->rows - 1, (int) floor (iy1 * scale_y / TILE_SIZE));
 
-  snapshot_tiles (self, snapshot, number, c0, r0, c1, r1, FALSE);
+  snapshot_tiles (self, snapshot, hidden, number, c0, r0, c1, r1, FALSE);
 }
 
 /* Shapes */
@@ -2127,6 +2142,37 @@ layer_tile_rect (FlImageCanvas *self, guint i, int width, int height, graphene_r
          rect->origin.x < width && rect->origin.y < height;
 }
 
+/* Where the shapes layer, which holds the image, paints over the widget
+ * entirely: the image's own tiles need not be drawn there. While zooming
+ * away from the layer's zoom, it covers only part of the view until it is
+ * drawn again. Empty when there is no such layer, or a tile of it is
+ * missing, or without GL: cairo smooths the edges of scaled textures, and
+ * what is beneath shows through the seams between the layer's tiles. */
+static graphene_rect_t
+layer_cover (FlImageCanvas *self, int width, int height)
+{
+  graphene_rect_t cover = GRAPHENE_RECT_INIT (0, 0, 0, 0), rect;
+
+  if (self->document == NULL || !self->shapes_visible || self->shapes_tiles == NULL ||
+      self->layer_image == NULL || !fl_texture_maker_uses_gl (self->texture_maker))
+    return cover;
+  for (guint i = 0; i < self->shapes_tiles->len; i++)
+    {
+      gboolean visible = layer_tile_rect (self, i, width, height, &rect);
+
+      if (visible && g_ptr_array_index (self->shapes_tiles, i) == NULL &&
+          (self->layer_pending == NULL || !self->layer_pending[i]))
+        return GRAPHENE_RECT_INIT (0, 0, 0, 0);
+      if (i == 0)
+        cover = rect;
+      else
+        graphene_rect_union (&cover, &rect, &cover);
+    }
+  /* Scaled, its edges fall between pixels. */
+  graphene_rect_inset (&cover, 1, 1);
+  return cover;
+}
+
 static void
 upload_visible_layer_tiles (FlImageCanvas *self)
 {
@@ -2231,6 +2277,7 @@ fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   self->last_view[1] = self->origin_x;
   self->last_view[2] = self->origin_y;
   self->frame++;
+  self->drawn_tiles = 0;
   covered = update_shapes (self, width, height, settled);
   if (covered)
     self->drawn_level = self->layer_image_level;
@@ -2238,7 +2285,9 @@ fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   snapshot_backdrop (self, snapshot, width, height);
   if (!covered)
     {
-      snapshot_image (self, snapshot, width, height, settled);
+      graphene_rect_t hidden = layer_cover (self, width, height);
+
+      snapshot_image (self, snapshot, width, height, settled, &hidden);
       ask_first_layer (self);
     }
   snapshot_shapes (self, snapshot, width, height);

@@ -29,6 +29,7 @@ int fl_image_canvas_get_drawn_level (FlImageCanvas *self);
 gboolean fl_image_canvas_get_image_in_layer (FlImageCanvas *self);
 int fl_image_canvas_get_ideal_level (FlImageCanvas *self);
 guint fl_image_canvas_get_drawn_shapes (FlImageCanvas *self);
+guint fl_image_canvas_get_drawn_tiles (FlImageCanvas *self);
 gint64 fl_image_canvas_get_snapshot_time (FlImageCanvas *self);
 void fl_image_canvas_set_document (FlImageCanvas *self, FlImageDocument *document);
 void fl_image_canvas_set_label_config (FlImageCanvas *self, FlLabelConfig *config);

@@ -13,6 +13,9 @@
 #include "fl-test-support.h"
 #include "test-image-util.h"
 
+/* After gtk.h, which brings the rest of GSK. */
+#include <gsk/gl/gskglrenderer.h>
+
 /* Real widgets in a real window under Xvfb; pointer and keys come from
  * xdotool through the X server, so GTK's own event handling is exercised. */
 
@@ -851,6 +854,53 @@ test_panned_layer_as_drawn_whole (Fixture *f, gconstpointer data)
   g_unlink (path);
 }
 
+/* Zooming out, the layer drawn at the zoom before covers only the middle
+ * of the view until it is drawn again: the image's own tiles show around
+ * it, and with GL those it covers are not drawn under it. */
+static void
+test_zoomed_out_layer_hides_tiles_under_it (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_scene (f, "crowd.png", 1600, 1200);
+  g_autofree char *pre = crowd_pre_annotation ();
+  g_autoptr (GdkPixbuf) stale = NULL;
+  g_autoptr (GdkPixbuf) tiled = NULL;
+  guint stale_tiles, all_tiles;
+  double difference;
+
+  load (f, path, label_config_json, pre);
+  spin_until (image_complete, f);
+  fl_image_canvas_set_view (f->canvas, 1.0, 800, 600);
+  fl_test_sleep_in_loop (400);
+  g_assert_true (fl_image_canvas_get_image_in_layer (f->canvas));
+  /* Drawn before the main loop runs again: the layer is the one before. */
+  fl_image_canvas_set_view (f->canvas, 0.6, 800, 600);
+  stale = render_canvas (f);
+  stale_tiles = fl_image_canvas_get_drawn_tiles (f->canvas);
+  tiled = render_canvas_without_shapes (f);
+  all_tiles = fl_image_canvas_get_drawn_tiles (f->canvas);
+  {
+    int x = gdk_pixbuf_get_width (stale) / 2 - 100, y = gdk_pixbuf_get_height (stale) / 2 - 75;
+    g_autoptr (GdkPixbuf) a = gdk_pixbuf_new_subpixbuf (stale, x, y, 200, 150);
+    g_autoptr (GdkPixbuf) b = gdk_pixbuf_new_subpixbuf (tiled, x, y, 200, 150);
+
+    difference = fl_test_mean_difference (a, b);
+  }
+  g_test_message ("zoomed out under the layer before: %u of %u tiles drawn; middle differs by "
+                  "%.2f from the tiles",
+                  stale_tiles, all_tiles, difference);
+  g_assert_cmpuint (stale_tiles, >, 0);
+  /* Cairo smooths the edges of the layer's scaled tiles: there, what is
+   * beneath them stays drawn. */
+  if (GSK_IS_GL_RENDERER (gtk_native_get_renderer (GTK_NATIVE (f->window))))
+    g_assert_cmpuint (stale_tiles, <, all_tiles);
+  else
+    g_assert_cmpuint (stale_tiles, ==, all_tiles);
+  /* No gap between the layer and the tiles around it. */
+  g_assert_cmpuint (count_transparent (stale), ==, count_transparent (tiled));
+  g_assert_cmpfloat (difference, <, 20.0);
+  g_unlink (path);
+}
+
 /* An edit draws again only the layer tiles the changed shapes touch: what
  * that gives must be what drawing the whole layer gives. */
 static void
@@ -1103,6 +1153,8 @@ main (int argc, char *argv[])
               test_image_in_layer_matches_tiles, fixture_tear_down);
   g_test_add ("/image/view/panned-layer-as-drawn-whole", Fixture, NULL, fixture_set_up,
               test_panned_layer_as_drawn_whole, fixture_tear_down);
+  g_test_add ("/image/view/zoomed-out-layer-hides-tiles-under-it", Fixture, NULL, fixture_set_up,
+              test_zoomed_out_layer_hides_tiles_under_it, fixture_tear_down);
   g_test_add ("/image/view/edits-redraw-layer-as-a-whole-redraw-would", Fixture, NULL,
               fixture_set_up, test_edits_redraw_layer_as_a_whole_redraw_would, fixture_tear_down);
   g_test_add ("/image/view/labeled-street-screenshot", Fixture, NULL, fixture_set_up,
