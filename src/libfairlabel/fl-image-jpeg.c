@@ -259,11 +259,54 @@ typedef struct
    * turned after the decode. */
   FlImageJpegRowsFunc rows_func;
   gpointer user_data;
+  /* Makes the smaller images from the bands the decoder has finished,
+   * while it decodes the next ones. */
+  GThread *follower;
+  GAsyncQueue *bands;
 } Decode;
+
+/* The end of the bands, on the follower's queue. */
+static int no_more_bands;
+
+static void follow_band (Decode *d, const int *rows);
+
+/* Bands carry the rows of each plane decoded so far: when the follower
+ * lags behind, only the last counts. */
+static gpointer
+follow_bands (gpointer user_data)
+{
+  Decode *d = user_data;
+
+  for (;;)
+    {
+      int *rows = g_async_queue_pop (d->bands), *later;
+
+      while (rows != &no_more_bands && (later = g_async_queue_try_pop (d->bands)) != NULL)
+        {
+          g_free (rows);
+          rows = later;
+        }
+      if (rows == &no_more_bands)
+        return NULL;
+      follow_band (d, rows);
+      g_free (rows);
+    }
+}
+
+static void
+stop_follower (Decode *d)
+{
+  if (d->follower == NULL)
+    return;
+  g_async_queue_push (d->bands, &no_more_bands);
+  g_thread_join (g_steal_pointer (&d->follower));
+  g_clear_pointer (&d->bands, g_async_queue_unref);
+}
 
 static void
 decode_clear (Decode *d)
 {
+  stop_follower (d);
   jpeg_destroy_decompress (&d->info);
   g_clear_object (&d->raster);
   g_clear_object (&d->half);
@@ -359,8 +402,11 @@ read_planes (Decode *d, GCancellable *cancellable)
           done[p] = MIN (height, (line + band) * c->v_samp_factor / info->max_v_samp_factor);
         }
       jpeg_read_raw_data (info, arrays, band);
-      follow_band (d, done);
+      if (d->follower != NULL)
+        g_async_queue_push (d->bands, g_memdup2 (done, sizeof done));
     }
+  /* The smaller images are whole once the follower is done. */
+  stop_follower (d);
   return TRUE;
 }
 
@@ -455,6 +501,11 @@ fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancellable *can
         {
           g_clear_object (&d->half);
           g_clear_object (&d->quarter);
+        }
+      else
+        {
+          d->bands = g_async_queue_new ();
+          d->follower = g_thread_new ("jpeg-follower", follow_bands, d);
         }
     }
 

@@ -7,12 +7,13 @@
 
 G_BEGIN_DECLS
 
-/* Called on the decoding thread as rows of the quarter-size RGB image are
- * made, with how many are done. */
+/* Called as rows of the quarter-size RGB image are made, with how many are
+ * done, on a thread of the decoder's own: not the caller's, and not the one
+ * decoding, which goes on meanwhile. */
 typedef void (*FlImageJpegRowsFunc) (FlRaster *quarter, int rows, gpointer user_data);
 
 FlRaster *fl_image_jpeg_decode_planes (const guint8 *data, gsize length, GCancellable *cancellable,
-                                       FlRaster **half, guint *orientation, gboolean *planar,
+                                       FlRaster **quarter, guint *orientation, gboolean *planar,
                                        FlImageJpegRowsFunc quarter_rows, gpointer user_data,
                                        GError **error);
 FlRaster *fl_image_jpeg_decode_eighth (const guint8 *data, gsize length, GCancellable *cancellable);
