@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <jpeglib.h>
 
@@ -270,27 +272,24 @@ static int no_more_bands;
 
 static void follow_band (Decode *d, const int *rows);
 
-/* Bands carry the rows of each plane decoded so far: when the follower
- * lags behind, only the last counts. */
+/* Bands carry the rows of each plane decoded so far, in order. */
 static gpointer
 follow_bands (gpointer user_data)
 {
   Decode *d = user_data;
+  int *rows;
 
-  for (;;)
+  /* Below the decoder and the preview, which the first frame waits for: it
+   * catches up once they are done. On Linux a thread has a priority of its
+   * own. */
+  if (setpriority (PRIO_PROCESS, 0, 10) != 0)
+    g_debug ("the smaller images are made at the usual priority: %s", g_strerror (errno));
+  while ((rows = g_async_queue_pop (d->bands)) != &no_more_bands)
     {
-      int *rows = g_async_queue_pop (d->bands), *later;
-
-      while (rows != &no_more_bands && (later = g_async_queue_try_pop (d->bands)) != NULL)
-        {
-          g_free (rows);
-          rows = later;
-        }
-      if (rows == &no_more_bands)
-        return NULL;
       follow_band (d, rows);
       g_free (rows);
     }
+  return NULL;
 }
 
 static void
