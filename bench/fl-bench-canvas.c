@@ -365,7 +365,7 @@ on_after_paint (GdkFrameClock *clock, gpointer user_data)
 static gboolean
 check_loaded (gpointer user_data)
 {
-  if (bench.full_frame == 0 || !all_levels ())
+  if (bench.full_frame == 0 || bench.image_width == 0 || !all_levels ())
     return G_SOURCE_CONTINUE;
   g_main_loop_quit (bench.loop);
   return G_SOURCE_REMOVE;

@@ -38,6 +38,12 @@ struct _FlImageView
   FlImageDocument *document;
   FlLabelConfig *config;
   JsonNode *pre_annotation;
+  /* The image's size, known before its first frame; the shapes are laid
+   * out after that frame (see on_level_ready ()). */
+  int image_width;
+  int image_height;
+  GdkFrameClock *install_clock;
+  gulong install_id;
   JsonNode *previous_result;
   char *error;
 
@@ -202,13 +208,25 @@ warn_unknown_labels (FlImageView *self, GPtrArray *warnings)
 }
 
 static void
-on_size_known (FlImageLoader *loader, int width, int height, FlImageView *self)
+cancel_install (FlImageView *self)
+{
+  if (self->install_id != 0)
+    g_signal_handler_disconnect (self->install_clock, self->install_id);
+  self->install_id = 0;
+  g_clear_object (&self->install_clock);
+}
+
+/* The document, with the pre-annotation's shapes, and the sidebar. */
+static void
+install_document (FlImageView *self)
 {
   g_autoptr (GPtrArray) warnings = NULL;
   g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
+  int width = self->image_width, height = self->image_height;
 
-  if (self->document != NULL)
+  cancel_install (self);
+  if (self->document != NULL || width <= 0)
     return;
   self->document = fl_image_document_new (width, height);
   if (!fl_image_document_load_result (self->document, self->pre_annotation, &warnings, &error))
@@ -225,7 +243,6 @@ on_size_known (FlImageLoader *loader, int width, int height, FlImageView *self)
   g_signal_connect_swapped (self->document, "notify::can-redo", G_CALLBACK (on_can_undo_changed),
                             self);
   on_can_undo_changed (self);
-  fl_image_canvas_reset (self->canvas, width, height);
   fl_image_canvas_set_document (self->canvas, self->document);
   sync_tags (self);
   show_warnings (self, warnings);
@@ -233,6 +250,23 @@ on_size_known (FlImageLoader *loader, int width, int height, FlImageView *self)
   g_debug ("%u shapes laid out in %.3f s", fl_image_document_get_n_shapes (self->document),
            (g_get_monotonic_time () - start) / 1e6);
   g_signal_emit (self, signals[READY], 0);
+}
+
+static void
+on_install_after_paint (GdkFrameClock *clock, FlImageView *self)
+{
+  if (fl_image_canvas_get_drawn_level (self->canvas) >= 0)
+    install_document (self);
+}
+
+static void
+on_size_known (FlImageLoader *loader, int width, int height, FlImageView *self)
+{
+  if (self->document != NULL || self->image_width > 0)
+    return;
+  self->image_width = width;
+  self->image_height = height;
+  fl_image_canvas_reset (self->canvas, width, height);
 }
 
 static void
@@ -248,6 +282,22 @@ on_level_ready (FlImageLoader *loader, guint level, FlRaster *raster, int width,
 {
   fl_image_canvas_add_level (self->canvas, level, raster);
   show_loading (self, FALSE);
+  /* Laying out the shapes and filling the sidebar took the processor from
+   * the decoders while the first frame was awaited: they follow it. Shown
+   * now, the shapes would wait for the image as sharp as the screen
+   * anyway. */
+  if (self->document != NULL || self->install_id != 0)
+    return;
+  self->install_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->canvas));
+  if (self->install_clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self->canvas)))
+    {
+      self->install_clock = NULL;
+      install_document (self);
+      return;
+    }
+  g_object_ref (self->install_clock);
+  self->install_id = g_signal_connect_after (self->install_clock, "after-paint",
+                                             G_CALLBACK (on_install_after_paint), self);
 }
 
 static void
@@ -261,6 +311,8 @@ on_load_done (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       /* A damaged file can fail after its header gave a size. */
+      cancel_install (self);
+      self->image_width = self->image_height = 0;
       if (self->document != NULL)
         g_signal_handlers_disconnect_by_data (self->document, self);
       g_clear_object (&self->document);
@@ -268,7 +320,11 @@ on_load_done (GObject *source, GAsyncResult *result, gpointer user_data)
       fl_image_canvas_reset (self->canvas, 0, 0);
       on_can_undo_changed (self);
       show_error (self, error->message);
+      return;
     }
+  /* Every level is in: the shapes wait for no frame (one may never come,
+   * in a window not shown). */
+  install_document (self);
 }
 
 static void
@@ -338,6 +394,8 @@ fl_image_view_load (FlImageView *self, GFile *asset, JsonObject *label_config,
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  cancel_install (self);
+  self->image_width = self->image_height = 0;
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->document);
@@ -927,6 +985,7 @@ fl_image_view_dispose (GObject *object)
   g_clear_handle_id (&self->loading_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  cancel_install (self);
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->document);

@@ -627,7 +627,9 @@ static gboolean
 image_loaded (gpointer data)
 {
   FlImageView *view = data;
-  return fl_image_document_get_width (fl_image_view_get_document (view)) > 0;
+  FlImageDocument *doc = fl_image_view_get_document (view);
+
+  return doc != NULL && fl_image_document_get_width (doc) > 0;
 }
 
 static int
