@@ -876,7 +876,7 @@ snapshot_stand_in (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int c
 
 /* Stand-ins reach a pixel past their place on every side: rounded at
  * another scale, their edges could leave a line of it uncovered. Tiles
- * inside @hidden are asked for but not drawn: something opaque covers
+ * inside @hidden are neither drawn nor asked for: something opaque covers
  * them. */
 static void
 snapshot_tiles (FlImageCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *hidden,
@@ -887,11 +887,12 @@ snapshot_tiles (FlImageCanvas *self, GtkSnapshot *snapshot, const graphene_rect_
   for (int row = r0; row <= r1; row++)
     for (int col = c0; col <= c1; col++)
       {
-        GdkTexture *tile = level_get_tile (self, level, col, row, !stand_in);
         graphene_rect_t rect = tile_rect (self, level, col, row);
+        GdkTexture *tile;
 
         if (hidden != NULL && graphene_rect_contains_rect (hidden, &rect))
           continue;
+        tile = level_get_tile (self, level, col, row, !stand_in);
         if (tile == NULL)
           snapshot_stand_in (self, snapshot, number, col, row, stand_in);
         else
