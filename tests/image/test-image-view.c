@@ -753,6 +753,18 @@ render_canvas_without_shapes (Fixture *f)
   return tiled;
 }
 
+/* The mean difference of two renders of the canvas over a block of the
+ * view's middle. */
+static double
+difference_in_middle (GdkPixbuf *a, GdkPixbuf *b)
+{
+  int x = gdk_pixbuf_get_width (a) / 2 - 100, y = gdk_pixbuf_get_height (a) / 2 - 75;
+  g_autoptr (GdkPixbuf) block_a = gdk_pixbuf_new_subpixbuf (a, x, y, 200, 150);
+  g_autoptr (GdkPixbuf) block_b = gdk_pixbuf_new_subpixbuf (b, x, y, 200, 150);
+
+  return fl_test_mean_difference (block_a, block_b);
+}
+
 /* With a software renderer (llvmpipe under Xvfb, or cairo), the image is
  * drawn into the shapes layer: where no shape is, that must show what the
  * image's own tiles show, at every zoom, and the shapes must be there. */
@@ -794,14 +806,7 @@ test_image_in_layer_matches_tiles (Fixture *f, gconstpointer data)
       g_assert_true (fl_image_canvas_get_image_in_layer (f->canvas));
       layered = render_canvas (f);
       tiled = render_canvas_without_shapes (f);
-      {
-        int x = gdk_pixbuf_get_width (layered) / 2 - 100,
-            y = gdk_pixbuf_get_height (layered) / 2 - 75;
-        g_autoptr (GdkPixbuf) a = gdk_pixbuf_new_subpixbuf (layered, x, y, 200, 150);
-        g_autoptr (GdkPixbuf) b = gdk_pixbuf_new_subpixbuf (tiled, x, y, 200, 150);
-
-        between = fl_test_mean_difference (a, b);
-      }
+      between = difference_in_middle (layered, tiled);
       from_image = difference_from_image (f, layered, decoded);
       g_test_message ("zoom %.2f: layer against tiles %.2f, against the image %.2f", zooms[i],
                       between, from_image);
@@ -884,13 +889,7 @@ test_zoomed_out_layer_hides_tiles_under_it (Fixture *f, gconstpointer data)
   stale_tiles = fl_image_canvas_get_drawn_tiles (f->canvas);
   tiled = render_canvas_without_shapes (f);
   all_tiles = fl_image_canvas_get_drawn_tiles (f->canvas);
-  {
-    int x = gdk_pixbuf_get_width (stale) / 2 - 100, y = gdk_pixbuf_get_height (stale) / 2 - 75;
-    g_autoptr (GdkPixbuf) a = gdk_pixbuf_new_subpixbuf (stale, x, y, 200, 150);
-    g_autoptr (GdkPixbuf) b = gdk_pixbuf_new_subpixbuf (tiled, x, y, 200, 150);
-
-    difference = fl_test_mean_difference (a, b);
-  }
+  difference = difference_in_middle (stale, tiled);
   g_test_message ("zoomed out under the layer before: %u of %u tiles drawn; middle differs by "
                   "%.2f from the tiles",
                   stale_tiles, all_tiles, difference);
