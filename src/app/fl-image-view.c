@@ -282,14 +282,15 @@ on_level_ready (FlImageLoader *loader, guint level, FlRaster *raster, int width,
 {
   fl_image_canvas_add_level (self->canvas, level, raster);
   show_loading (self, FALSE);
-  /* Laying out the shapes and filling the sidebar took the processor from
-   * the decoders while the first frame was awaited: they follow it. Shown
-   * now, the shapes would wait for the image as sharp as the screen
-   * anyway. */
+  /* While the image is still being decoded, laying out the shapes and
+   * filling the sidebar took the processor from the decoders that the
+   * first frame waited for: they follow that frame. Shown earlier, the
+   * shapes would wait for the image as sharp as the screen anyway. */
   if (self->document != NULL || self->install_id != 0)
     return;
   self->install_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->canvas));
-  if (self->install_clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self->canvas)))
+  if (self->install_clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self->canvas)) ||
+      fl_image_canvas_has_level (self->canvas, 0))
     {
       self->install_clock = NULL;
       install_document (self);
