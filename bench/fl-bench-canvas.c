@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "fl-backdrop.h"
 #include "fl-image-jpeg.h"
 #include "fl-image-view.h"
 #include "fl-texture-maker.h"
@@ -475,6 +476,7 @@ view (const char *path, gboolean load_only)
   Pass image_only = { g_array_new (FALSE, FALSE, sizeof (double)) };
   struct rusage usage;
   double cpu_before;
+  GtkWidget *backdrop;
 
   if (!json_parser_load_from_file (parser, json_path, &error))
     g_error ("%s", error->message);
@@ -498,7 +500,10 @@ view (const char *path, gboolean load_only)
   bench.canvas = fl_image_view_get_canvas (bench.view);
   g_signal_connect (bench.view, "ready", G_CALLBACK (on_ready), NULL);
   g_signal_connect (bench.view, "load-failed", G_CALLBACK (on_load_failed), NULL);
-  gtk_window_set_child (bench.window, GTK_WIDGET (bench.view));
+  /* As in the application's window, the content paints the window's background. */
+  backdrop = fl_backdrop_new ();
+  adw_bin_set_child (ADW_BIN (backdrop), GTK_WIDGET (bench.view));
+  gtk_window_set_child (bench.window, backdrop);
   gtk_window_present (bench.window);
 
   /* Wait for the empty window to be on screen, so its mapping is not counted. */

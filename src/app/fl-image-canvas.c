@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #endif
 
+#include "fl-backdrop.h"
 #include "fl-image-canvas.h"
 #include "fl-texture-maker.h"
 
@@ -841,7 +842,8 @@ static void snapshot_tiles (FlImageCanvas *self, GtkSnapshot *snapshot,
 
 /* A tile not made yet is stood in for by the tiles of the next coarser
  * level that cover it, clipped to it; those missing in turn by the next
- * level's, without asking for any of them. */
+ * level's, without asking for any of them; without a coarser level, by the
+ * window's background. */
 static void
 snapshot_stand_in (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int col, int row,
                    gboolean nested)
@@ -872,6 +874,12 @@ snapshot_stand_in (FlImageCanvas *self, GtkSnapshot *snapshot, int number, int c
       gtk_snapshot_pop (snapshot);
       return;
     }
+  {
+    GdkRGBA window;
+
+    fl_backdrop_get_window_color (GTK_WIDGET (self), &window);
+    gtk_snapshot_append_color (snapshot, &window, &rect);
+  }
 }
 
 /* Stand-ins reach a pixel past their place on every side: rounded at
@@ -2212,15 +2220,21 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
     }
 }
 
-/* A darker backdrop shows where the image ends; only around the image, as
- * blending over the whole canvas is a cost of its own on a software GL. */
+/* A darker backdrop shows where the image ends, and the window's
+ * background where it may let it show: in its transparent pixels, and
+ * with cairo, between the layer's tiles while they are scaled. Opaque, as
+ * nothing is drawn beneath the canvas; only around the image otherwise, as
+ * painting what the image covers is a cost of its own on a software GL. */
 static void
-snapshot_backdrop (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height)
+snapshot_backdrop (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int height,
+                   FlRaster *shown)
 {
-  const GdkRGBA shade = { 0, 0, 0, 0.08 };
+  GdkRGBA window, shade;
   double x0, y0, x1, y1;
 
-  if (self->drawn_level < 0)
+  fl_backdrop_get_window_color (GTK_WIDGET (self), &window);
+  shade = (GdkRGBA){ window.red * 0.92, window.green * 0.92, window.blue * 0.92, 1 };
+  if (shown == NULL)
     {
       gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (0, 0, width, height));
       return;
@@ -2239,6 +2253,9 @@ snapshot_backdrop (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int he
     gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (0, y0, x0, y1 - y0));
   if (x1 < width)
     gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (x1, y0, width - x1, y1 - y0));
+  if ((fl_raster_get_has_alpha (shown) || !fl_texture_maker_uses_gl (self->texture_maker)) &&
+      x1 > x0 && y1 > y0)
+    gtk_snapshot_append_color (snapshot, &window, &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
 }
 
 /* Selected shapes are drawn over the cached layer every frame, with their
@@ -2271,7 +2288,9 @@ fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   gint64 start = g_get_monotonic_time ();
   gboolean settled = self->settle_due && self->last_view[0] == self->zoom &&
                      self->last_view[1] == self->origin_x && self->last_view[2] == self->origin_y;
+  FlRaster *shown = NULL;
   gboolean covered;
+  int number;
 
   self->settle_due = FALSE;
   self->last_view[0] = self->zoom;
@@ -2281,9 +2300,14 @@ fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   self->drawn_tiles = 0;
   covered = update_shapes (self, width, height, settled);
   if (covered)
-    self->drawn_level = self->layer_image_level;
+    {
+      self->drawn_level = self->layer_image_level;
+      shown = self->layer_image;
+    }
+  else if ((number = pick_level (self)) >= 0)
+    shown = self->levels[number]->raster;
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  snapshot_backdrop (self, snapshot, width, height);
+  snapshot_backdrop (self, snapshot, width, height, shown);
   if (!covered)
     {
       graphene_rect_t hidden = layer_cover (self, width, height);
@@ -2303,6 +2327,21 @@ fl_image_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   evict_tiles (self, covered ? TEXTURE_BUDGET / 3 : TEXTURE_BUDGET);
   start_tile_conversion (self);
   self->snapshot_us = g_get_monotonic_time () - start;
+}
+
+/* Every pixel is painted: the background beneath need not be. */
+static void
+fl_image_canvas_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (fl_image_canvas_parent_class)->map (widget);
+  fl_backdrop_add_opaque (widget);
+}
+
+static void
+fl_image_canvas_unmap (GtkWidget *widget)
+{
+  fl_backdrop_remove_opaque (widget);
+  GTK_WIDGET_CLASS (fl_image_canvas_parent_class)->unmap (widget);
 }
 
 static void
@@ -3189,6 +3228,8 @@ fl_image_canvas_class_init (FlImageCanvasClass *klass)
   object_class->finalize = fl_image_canvas_finalize;
   widget_class->snapshot = fl_image_canvas_snapshot;
   widget_class->size_allocate = fl_image_canvas_size_allocate;
+  widget_class->map = fl_image_canvas_map;
+  widget_class->unmap = fl_image_canvas_unmap;
 
   signals[SELECTION_CHANGED] =
     g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fl-backdrop.h"
 #include "fl-credentials.h"
 #include "fl-first-run-page.h"
 #include "fl-window.h"
@@ -492,6 +493,7 @@ fl_window_class_init (FlWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (FL_TYPE_BACKDROP);
   g_type_ensure (FL_TYPE_FIRST_RUN_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
