@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "fl-backdrop.h"
 #include "fl-image-view.h"
 #include "fl-test-gtk.h"
 #include "fl-test-support.h"
@@ -632,19 +633,6 @@ render_canvas (Fixture *f)
   return gdk_pixbuf_get_from_texture (texture);
 }
 
-static guint
-count_transparent (GdkPixbuf *pixbuf)
-{
-  guint count = 0;
-
-  g_assert_true (gdk_pixbuf_get_has_alpha (pixbuf));
-  for (int y = 0; y < gdk_pixbuf_get_height (pixbuf); y++)
-    for (int x = 0; x < gdk_pixbuf_get_width (pixbuf); x++)
-      count +=
-        gdk_pixbuf_read_pixels (pixbuf)[y * gdk_pixbuf_get_rowstride (pixbuf) + x * 4 + 3] < 255;
-  return count;
-}
-
 /* The mean difference between the canvas and the image it shows, over a
  * block of the view's middle. */
 static double
@@ -714,8 +702,8 @@ test_converted_tiles_stand_in_then_sharp (Fixture *f, gconstpointer data)
       g_assert_cmpfloat (early, >, late);
       g_assert_cmpfloat (early, <, 12.0);
       /* No gap between stand-ins and tiles: the image covers the view. */
-      g_assert_cmpuint (count_transparent (first), ==, 0);
-      g_assert_cmpuint (count_transparent (last), ==, 0);
+      g_assert_cmpuint (fl_test_count_transparent (first), ==, 0);
+      g_assert_cmpuint (fl_test_count_transparent (last), ==, 0);
     }
   g_unlink (path);
 }
@@ -816,7 +804,7 @@ test_image_in_layer_matches_tiles (Fixture *f, gconstpointer data)
       if (zooms[i] >= 1.0)
         {
           g_assert_cmpfloat (from_image, <, 0.01);
-          g_assert_cmpuint (count_transparent (layered), ==, 0);
+          g_assert_cmpuint (fl_test_count_transparent (layered), ==, 0);
         }
     }
 
@@ -900,9 +888,75 @@ test_zoomed_out_layer_hides_tiles_under_it (Fixture *f, gconstpointer data)
     g_assert_cmpuint (stale_tiles, <, all_tiles);
   else
     g_assert_cmpuint (stale_tiles, ==, all_tiles);
-  /* No gap between the layer and the tiles around it. */
-  g_assert_cmpuint (count_transparent (stale), ==, count_transparent (tiled));
+  /* No gap between the layer and the tiles around it: the canvas paints
+   * every pixel. */
+  g_assert_cmpuint (fl_test_count_transparent (stale), ==, 0);
+  g_assert_cmpuint (fl_test_count_transparent (tiled), ==, 0);
   g_assert_cmpfloat (difference, <, 20.0);
+  g_unlink (path);
+}
+
+/* Whether the pixel at @x, @y of @pixbuf is @color, give or take a step. */
+static gboolean
+pixel_is (GdkPixbuf *pixbuf, int x, int y, const GdkRGBA *color)
+{
+  const guint8 *p = gdk_pixbuf_read_pixels (pixbuf) + y * gdk_pixbuf_get_rowstride (pixbuf) + x * 4;
+
+  g_test_message ("pixel %d,%d: %u %u %u %u, against %.0f %.0f %.0f", x, y, p[0], p[1], p[2], p[3],
+                  color->red * 255, color->green * 255, color->blue * 255);
+  return p[3] == 255 && fabs (p[0] - color->red * 255) <= 2 &&
+         fabs (p[1] - color->green * 255) <= 2 && fabs (p[2] - color->blue * 255) <= 2;
+}
+
+/* The canvas paints every pixel of its own, so that its window need not
+ * paint anything beneath it: before any image, around one, and through a
+ * transparent one, where the window's background shows as it would. */
+static void
+test_canvas_paints_every_pixel (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "clear.png", NULL);
+  g_autoptr (GdkPixbuf) street = fl_test_make_street (1600, 1200);
+  g_autoptr (GdkPixbuf) image = gdk_pixbuf_add_alpha (street, FALSE, 0, 0, 0);
+  const char *pre = "{\"kind\":\"image\",\"shapes\":[{\"type\":\"box\",\"label\":\"car\","
+                    "\"x\":100,\"y\":100,\"width\":300,\"height\":200}]}";
+  const double zooms[] = { 0.3, 1.0, 2.5 };
+  GdkRGBA window, shade;
+
+  /* The right half of the image is transparent. */
+  for (int y = 0; y < 1200; y++)
+    for (int x = 800; x < 1600; x++)
+      gdk_pixbuf_get_pixels (image)[y * gdk_pixbuf_get_rowstride (image) + x * 4 + 3] = 0;
+  g_assert_true (gdk_pixbuf_save (image, path, "png", NULL, NULL));
+  fl_backdrop_get_window_color (GTK_WIDGET (f->canvas), &window);
+  shade = (GdkRGBA){ window.red * 0.92, window.green * 0.92, window.blue * 0.92, 1 };
+
+  {
+    g_autoptr (GdkPixbuf) empty = render_canvas (f);
+
+    g_assert_cmpuint (fl_test_count_transparent (empty), ==, 0);
+    g_assert_true (pixel_is (empty, 10, 10, &shade));
+  }
+  load (f, path, label_config_json, pre);
+  spin_until (image_complete, f);
+  for (guint i = 0; i < G_N_ELEMENTS (zooms); i++)
+    {
+      g_autoptr (GdkPixbuf) shown = NULL;
+      double x, y;
+
+      /* The middle of the view on the edge of the transparent half. */
+      fl_image_canvas_set_view (f->canvas, zooms[i], 800, 600);
+      fl_test_sleep_in_loop (400);
+      shown = render_canvas (f);
+      g_test_message ("zoom %.1f: shapes layer holds the image: %d", zooms[i],
+                      fl_image_canvas_get_image_in_layer (f->canvas));
+      g_assert_cmpuint (fl_test_count_transparent (shown), ==, 0);
+      /* The transparent half shows the window's background. */
+      fl_image_canvas_image_to_widget (f->canvas, 900, 560, &x, &y);
+      g_assert_true (pixel_is (shown, (int) x, (int) y, &window));
+      /* Around the whole image, the backdrop. */
+      if (zooms[i] < 0.5)
+        g_assert_true (pixel_is (shown, 2, 2, &shade));
+    }
   g_unlink (path);
 }
 
@@ -1160,6 +1214,8 @@ main (int argc, char *argv[])
               test_panned_layer_as_drawn_whole, fixture_tear_down);
   g_test_add ("/image/view/zoomed-out-layer-hides-tiles-under-it", Fixture, NULL, fixture_set_up,
               test_zoomed_out_layer_hides_tiles_under_it, fixture_tear_down);
+  g_test_add ("/image/view/canvas-paints-every-pixel", Fixture, NULL, fixture_set_up,
+              test_canvas_paints_every_pixel, fixture_tear_down);
   g_test_add ("/image/view/edits-redraw-layer-as-a-whole-redraw-would", Fixture, NULL,
               fixture_set_up, test_edits_redraw_layer_as_a_whole_redraw_would, fixture_tear_down);
   g_test_add ("/image/view/labeled-street-screenshot", Fixture, NULL, fixture_set_up,

@@ -117,16 +117,13 @@ drawable (gpointer data)
          gtk_widget_get_height (widget) > 0;
 }
 
-char *
-fl_test_save_screenshot (GtkWidget *widget, const char *name)
+GdkTexture *
+fl_test_render_next_frame (GtkWidget *widget)
 {
   g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
   Shot shot = { widget, NULL };
   GdkFrameClock *clock;
   gulong handler;
-  char *path;
 
   /* On a busy machine the window may not be mapped yet. */
   g_assert_true (fl_test_wait_until (drawable, widget, 10000));
@@ -137,13 +134,36 @@ fl_test_save_screenshot (GtkWidget *widget, const char *name)
   g_assert_true (fl_test_wait_until (shot_taken, &shot, 10000));
   g_signal_handler_disconnect (clock, handler);
   node = shot.node;
-  texture = gsk_renderer_render_texture (
+  return gsk_renderer_render_texture (
     gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
     &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget), gtk_widget_get_height (widget)));
-  path = fl_test_log_path (file);
+}
+
+char *
+fl_test_save_screenshot (GtkWidget *widget, const char *name)
+{
+  g_autoptr (GdkTexture) texture = fl_test_render_next_frame (widget);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  char *path = fl_test_log_path (file);
+
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
   return path;
+}
+
+guint
+fl_test_count_transparent (GdkPixbuf *pixbuf)
+{
+  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  guint count = 0;
+
+  if (!gdk_pixbuf_get_has_alpha (pixbuf))
+    return 0;
+  for (int y = 0; y < gdk_pixbuf_get_height (pixbuf); y++)
+    for (int x = 0; x < gdk_pixbuf_get_width (pixbuf); x++)
+      count += pixels[y * stride + x * 4 + 3] < 255;
+  return count;
 }
 
 FlApplication *

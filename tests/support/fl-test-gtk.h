@@ -18,8 +18,13 @@ GtkWidget *fl_test_find_widget_of_type (GtkWidget *root, GType type, const char 
 /* A mapped toplevel window of @type, or NULL. */
 GtkWindow *fl_test_find_toplevel (GType type);
 
+/* The next frame @widget draws, rendered by its window's renderer. */
+GdkTexture *fl_test_render_next_frame (GtkWidget *widget);
 /* Saves the next frame @widget draws to <builddir>/meson-logs/NAME.png; answers the path. */
 char *fl_test_save_screenshot (GtkWidget *widget, const char *name);
+/* The pixels of @pixbuf less than opaque: in a render, which starts
+ * transparent, the places nothing was painted. */
+guint fl_test_count_transparent (GdkPixbuf *pixbuf);
 
 /* An application like main() makes, never handed to another instance. */
 FlApplication *fl_test_application_new (void);

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 
+#include "fl-backdrop.h"
 #include "fl-earnings-meter.h"
 #include "fl-earnings-page.h"
 #include "fl-earnings-report.h"
@@ -50,6 +51,7 @@ ui_open (Ui *ui, const char *db_name)
   g_autofree char *db = g_build_filename (tmp_dir, db_name, NULL);
   GtkWidget *header;
   GtkWidget *box;
+  GtkWidget *backdrop;
 
   ui->client = fl_client_new (server->url, server->worker_token, FALSE, &error);
   g_assert_no_error (error);
@@ -68,7 +70,10 @@ ui_open (Ui *ui, const char *db_name)
   gtk_box_append (GTK_BOX (box), header);
   gtk_widget_set_vexpand (GTK_WIDGET (ui->workspace), TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (ui->workspace));
-  adw_window_set_content (ADW_WINDOW (ui->window), box);
+  /* As in the application's window, the content paints the background. */
+  backdrop = fl_backdrop_new ();
+  adw_bin_set_child (ADW_BIN (backdrop), box);
+  adw_window_set_content (ADW_WINDOW (ui->window), backdrop);
   gtk_window_present (ui->window);
 }
 
@@ -786,6 +791,24 @@ assert_task_page_fits (Ui *ui, FlImageView *view, int width)
     }
 }
 
+/* The window's content paints its background, but not beneath the image
+ * canvas, which paints every pixel itself; nothing is left unpainted. */
+static void
+assert_background_around_canvas (Ui *ui)
+{
+  GtkWidget *backdrop =
+    fl_test_find_widget_of_type (GTK_WIDGET (ui->window), FL_TYPE_BACKDROP, NULL);
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+
+  g_assert_nonnull (backdrop);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ui->window), "fl-hollow"));
+  texture = fl_test_render_next_frame (backdrop);
+  pixbuf = gdk_pixbuf_get_from_texture (texture);
+  g_assert_cmpuint (fl_test_count_transparent (pixbuf), ==, 0);
+  g_assert_cmpuint (fl_backdrop_get_n_holes (FL_BACKDROP (backdrop)), ==, 1);
+}
+
 static gboolean
 image_shown (gpointer data)
 {
@@ -819,6 +842,7 @@ test_task_page_fits_the_window (void)
   /* The default size, with the instructions beside the work. */
   assert_task_page_fits (&ui, view, 1100);
   shot = fl_test_save_screenshot (GTK_WIDGET (ui.window), "worker-task-page-1100");
+  assert_background_around_canvas (&ui);
 
   /* Ctrl+I hides the instructions, remembered; then 900 pixels are enough. */
   gtk_widget_activate_action (GTK_WIDGET (page), "task.toggle-instructions", NULL);
