@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "fl-backdrop.h"
 #include "fl-test-server.h"
 #include "fl-workspace.h"
 
@@ -105,6 +106,7 @@ run_switch (guint n, guint work_ms, guint n_reference)
   g_autofree char *tmp = g_dir_make_tmp ("fl-bench-switch-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (tmp, "local.db", NULL);
   GtkWindow *window;
+  GtkWidget *backdrop;
   gint64 project, reference_project;
   gint64 before;
 
@@ -126,7 +128,10 @@ run_switch (guint n, guint work_ms, guint n_reference)
 
   window = GTK_WINDOW (adw_window_new ());
   gtk_window_set_default_size (window, 1100, 720);
-  adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (workspace));
+  /* As in the application's window, the content paints the background. */
+  backdrop = fl_backdrop_new ();
+  adw_bin_set_child (ADW_BIN (backdrop), GTK_WIDGET (workspace));
+  adw_window_set_content (ADW_WINDOW (window), backdrop);
   gtk_window_present (window);
   wait_for_offers (workspace);
 
