@@ -17,6 +17,9 @@
 #include "fl-image-canvas.h"
 #include "fl-texture-maker.h"
 
+/* After gtk.h, which brings the rest of GSK. */
+#include <gsk/gl/gskglrenderer.h>
+
 /* The image is kept as a pyramid of levels (level n is scaled by 1/2^n),
  * each cut into tiles that become textures only when they are on screen, so
  * a frame never draws more pixels than the widget shows: drawing a whole
@@ -2220,6 +2223,16 @@ snapshot_shapes (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int heig
     }
 }
 
+/* Whether the window draws with GL; unlike the texture maker, without
+ * making a context, which would hold up the first frame. */
+static gboolean
+renders_with_gl (FlImageCanvas *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+
+  return native != NULL && GSK_IS_GL_RENDERER (gtk_native_get_renderer (native));
+}
+
 /* A darker backdrop shows where the image ends, and the window's
  * background where it may let it show: in its transparent pixels, and
  * with cairo, between the layer's tiles while they are scaled. Opaque, as
@@ -2253,8 +2266,7 @@ snapshot_backdrop (FlImageCanvas *self, GtkSnapshot *snapshot, int width, int he
     gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (0, y0, x0, y1 - y0));
   if (x1 < width)
     gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (x1, y0, width - x1, y1 - y0));
-  if ((fl_raster_get_has_alpha (shown) || !fl_texture_maker_uses_gl (self->texture_maker)) &&
-      x1 > x0 && y1 > y0)
+  if ((fl_raster_get_has_alpha (shown) || !renders_with_gl (self)) && x1 > x0 && y1 > y0)
     gtk_snapshot_append_color (snapshot, &window, &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
 }
 
