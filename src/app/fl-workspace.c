@@ -44,6 +44,9 @@ prepared_free (Prepared *prepared)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Prepared, prepared_free)
 
+/* Leaving, a request the app waits for a moment (see leaving_hold_new ()). */
+typedef struct _LeavingHold LeavingHold;
+
 struct _FlWorkspace
 {
   AdwBin parent_instance;
@@ -65,6 +68,8 @@ struct _FlWorkspace
   Prepared *next;           /* keep going: reserved and downloaded */
   Prepared *preparing_next; /* keep going: reserved, its files on their way */
   gboolean reserving;
+  GCancellable *reserve_cancellable; /* the reservation's own: leaving waits for it */
+  LeavingHold *leaving_hold;         /* leaving while reserving: the app waits a moment */
   gboolean show_next_when_ready;
   guint returning_next; /* reserved tasks being given back */
   gboolean offers_wanted;
@@ -103,7 +108,9 @@ enum
 static guint signals[N_SIGNALS];
 
 static void reserve_next (FlWorkspace *self);
-static void give_back_on_leaving (FlWorkspace *self, gint64 assignment_id);
+static void give_back_on_leaving (FlWorkspace *self, FlClient *client, gint64 assignment_id);
+static void leaving_hold_free (LeavingHold *hold);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LeavingHold, leaving_hold_free)
 static void show_prepared (FlWorkspace *self, Prepared *prepared);
 static void refresh_today (FlWorkspace *self);
 
@@ -588,13 +595,15 @@ on_next_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (FlWorkspace) self = user_data;
   g_autoptr (GError) error = NULL;
+  /* Let go only once the task is on its way back. */
+  g_autoptr (LeavingHold) hold = g_steal_pointer (&self->leaving_hold);
   FlAssignment *assignment;
 
   assignment = fl_client_accept_finish (FL_CLIENT (source), result, &error);
   if (assignment == NULL)
     {
       self->reserving = FALSE;
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->left)
         return;
       load_offers_when_settled (self);
       if (is_unauthorized (error))
@@ -613,9 +622,9 @@ on_next_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
   g_debug ("Reserved assignment %" G_GINT64_FORMAT " to keep going", assignment->id);
   if (self->left)
     {
+      /* The window may be gone: the answer's client gives it back. */
       self->reserving = FALSE;
-      if (self->client != NULL)
-        give_back_on_leaving (self, assignment->id);
+      give_back_on_leaving (self, FL_CLIENT (source), assignment->id);
       fl_assignment_free (assignment);
       return;
     }
@@ -639,8 +648,10 @@ reserve_next (FlWorkspace *self)
       !fl_task_page_get_keep_going (self->task_page))
     return;
   self->reserving = TRUE;
-  fl_client_accept_async (self->client, self->current->assignment->project_id, self->cancellable,
-                          on_next_accepted, g_object_ref (self));
+  g_clear_object (&self->reserve_cancellable);
+  self->reserve_cancellable = g_cancellable_new ();
+  fl_client_accept_async (self->client, self->current->assignment->project_id,
+                          self->reserve_cancellable, on_next_accepted, g_object_ref (self));
 }
 
 static void
@@ -1124,13 +1135,62 @@ on_drafts_listed (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* Leaving for good: the window closes or the app quits. */
 
-/* The give-back outlives the workspace; it holds the application, if any, so that quitting
- * waits for the answer, a second at the most. */
-typedef struct
+/* What is still said to the server on leaving outlives the workspace. It holds the application,
+ * if any, so that quitting waits for the answer, a second at the most, after which the request
+ * is cancelled. */
+struct _LeavingHold
 {
   GApplication *app;
   GCancellable *cancellable;
   guint timeout_source;
+};
+
+static gboolean
+on_leaving_timeout (gpointer user_data)
+{
+  LeavingHold *hold = user_data;
+
+  hold->timeout_source = 0;
+  g_cancellable_cancel (hold->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static LeavingHold *
+leaving_hold_new (FlWorkspace *self, GCancellable *cancellable)
+{
+  LeavingHold *hold = g_new0 (LeavingHold, 1);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GApplication *app = NULL;
+
+  /* The window's application; once out of the window, the process's. */
+  if (GTK_IS_WINDOW (root))
+    app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (root)));
+  if (app == NULL)
+    app = g_application_get_default ();
+  if (app != NULL)
+    {
+      hold->app = g_object_ref (app);
+      g_application_hold (app);
+    }
+  hold->cancellable = g_object_ref (cancellable);
+  hold->timeout_source = g_timeout_add (LEAVING_GIVE_BACK_MS, on_leaving_timeout, hold);
+  return hold;
+}
+
+static void
+leaving_hold_free (LeavingHold *hold)
+{
+  g_clear_handle_id (&hold->timeout_source, g_source_remove);
+  if (hold->app != NULL)
+    g_application_release (hold->app);
+  g_clear_object (&hold->app);
+  g_clear_object (&hold->cancellable);
+  g_free (hold);
+}
+
+typedef struct
+{
+  LeavingHold *hold;
   gint64 assignment_id;
 } LeavingGiveBack;
 
@@ -1147,48 +1207,21 @@ on_given_back_on_leaving (GObject *source, GAsyncResult *result, gpointer user_d
   else
     g_debug ("Gave back reserved assignment %" G_GINT64_FORMAT " on leaving",
              give_back->assignment_id);
-  g_clear_handle_id (&give_back->timeout_source, g_source_remove);
-  if (give_back->app != NULL)
-    g_application_release (give_back->app);
-  g_clear_object (&give_back->app);
-  g_clear_object (&give_back->cancellable);
+  leaving_hold_free (give_back->hold);
   g_free (give_back);
 }
 
-static gboolean
-on_leaving_timeout (gpointer user_data)
-{
-  LeavingGiveBack *give_back = user_data;
-
-  give_back->timeout_source = 0;
-  g_cancellable_cancel (give_back->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
 static void
-give_back_on_leaving (FlWorkspace *self, gint64 assignment_id)
+give_back_on_leaving (FlWorkspace *self, FlClient *client, gint64 assignment_id)
 {
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   LeavingGiveBack *give_back = g_new0 (LeavingGiveBack, 1);
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GApplication *app = NULL;
-
-  /* The window's application; once out of the window, the process's. */
-  if (GTK_IS_WINDOW (root))
-    app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (root)));
-  if (app == NULL)
-    app = g_application_get_default ();
 
   g_debug ("Giving back reserved assignment %" G_GINT64_FORMAT " on leaving", assignment_id);
   give_back->assignment_id = assignment_id;
-  if (app != NULL)
-    {
-      give_back->app = g_object_ref (app);
-      g_application_hold (app);
-    }
-  give_back->cancellable = g_cancellable_new ();
-  give_back->timeout_source = g_timeout_add (LEAVING_GIVE_BACK_MS, on_leaving_timeout, give_back);
-  fl_client_return_async (self->client, assignment_id, 0, give_back->cancellable,
-                          on_given_back_on_leaving, give_back);
+  give_back->hold = leaving_hold_new (self, cancellable);
+  fl_client_return_async (client, assignment_id, 0, cancellable, on_given_back_on_leaving,
+                          give_back);
 }
 
 void
@@ -1206,9 +1239,13 @@ fl_workspace_leave (FlWorkspace *self)
   persist_work_time (self);
   self->show_next_when_ready = FALSE;
   if (self->next != NULL)
-    give_back_on_leaving (self, self->next->assignment->id);
+    give_back_on_leaving (self, self->client, self->next->assignment->id);
   else if (self->preparing_next != NULL)
-    give_back_on_leaving (self, self->preparing_next->assignment->id);
+    give_back_on_leaving (self, self->client, self->preparing_next->assignment->id);
+  else if (self->reserving)
+    /* The server may have reserved it already: its answer is waited for, and the task given
+     * back, rather than left this worker's until its lease ends. */
+    self->leaving_hold = leaving_hold_new (self, self->reserve_cancellable);
   g_clear_pointer (&self->next, prepared_free);
   /* Stops what is under way, downloads of the reserved task's files included (they free it). */
   g_cancellable_cancel (self->cancellable);
@@ -1246,6 +1283,7 @@ fl_workspace_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->reserve_cancellable);
   g_clear_pointer (&self->currency, g_free);
 
   G_OBJECT_CLASS (fl_workspace_parent_class)->dispose (object);

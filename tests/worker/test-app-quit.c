@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+
 #include "fl-image-view.h"
 #include "fl-local-store.h"
 #include "fl-test-gtk.h"
@@ -13,7 +15,8 @@
 
 /* The real application, run as main() runs it, left while a task is open and the next one is
  * reserved to keep going, against the real server: quit with its Quit action (Ctrl+Q), or its
- * window closed. Each runs in a process of its own, with its own home folder and server. */
+ * window closed, or quit while the server has not answered the reservation yet. Each runs in a
+ * process of its own, with its own home folder and server. */
 
 static FlTestServer *server;
 static FlApplication *app;
@@ -31,6 +34,7 @@ typedef enum
 {
   LEAVE_BY_QUITTING,
   LEAVE_BY_CLOSING_THE_WINDOW,
+  LEAVE_WHILE_RESERVING,
 } Leave;
 
 typedef struct
@@ -41,7 +45,14 @@ typedef struct
   gint64 open_task;
   gint64 reserved_at;
   gboolean quit_sent;
+  gboolean server_stopped;
 } Run;
+
+static void
+continue_server (gpointer user_data)
+{
+  g_subprocess_send_signal (server->process, SIGCONT);
+}
 
 static FlWorkspace *
 find_workspace (void)
@@ -91,6 +102,17 @@ step (gpointer user_data)
         return G_SOURCE_CONTINUE;
 
       case STEP_EDIT:
+        if (run->leave == LEAVE_WHILE_RESERVING && !run->server_stopped)
+          {
+            /* The server stops before keep going asks it for the next task: the request
+             * waits in its socket, unanswered, when the app quits. */
+            g_subprocess_send_signal (server->process, SIGSTOP);
+            run->server_stopped = TRUE;
+            fl_task_page_set_keep_going (fl_workspace_get_task_page (workspace), TRUE);
+            run->step = STEP_RESERVED;
+            run->reserved_at = g_get_monotonic_time ();
+            return G_SOURCE_CONTINUE;
+          }
         /* The next task is reserved ahead, to keep going. */
         if (fl_test_server_count_active (server, run->project, NULL) < 2)
           return G_SOURCE_CONTINUE;
@@ -103,7 +125,10 @@ step (gpointer user_data)
         if (g_get_monotonic_time () - run->reserved_at < 300 * 1000)
           return G_SOURCE_CONTINUE;
         run->step = STEP_QUIT;
-        if (run->leave == LEAVE_BY_QUITTING)
+        /* Answering a moment after the quit, the server reserves the task then. */
+        if (run->server_stopped)
+          g_timeout_add_once (300, continue_server, NULL);
+        if (run->leave != LEAVE_BY_CLOSING_THE_WINDOW)
           g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
         else
           gtk_window_close (fl_test_find_toplevel (FL_TYPE_WINDOW));
@@ -131,7 +156,7 @@ leave_and_check (Leave leave)
   int status;
 
   run.project = fl_test_server_add_image_project (server, "Quit", "0.30", 60, 900, 5);
-  g_settings_set_boolean (settings, "keep-going", TRUE);
+  g_settings_set_boolean (settings, "keep-going", leave != LEAVE_WHILE_RESERVING);
   app = fl_test_application_new ();
   g_setenv ("FAIRLABEL_TOKEN", server->worker_token, TRUE);
   timeout = g_timeout_add (50, step, &run);
@@ -139,6 +164,12 @@ leave_and_check (Leave leave)
   g_unsetenv ("FAIRLABEL_TOKEN");
   if (!run.quit_sent)
     g_source_remove (timeout);
+  if (run.server_stopped)
+    {
+      /* Had the app not waited, the server would now take the request it left behind. */
+      continue_server (NULL);
+      fl_test_sleep_in_loop (500);
+    }
 
   g_assert_cmpint (status, ==, 0);
   g_assert_true (run.quit_sent);
@@ -187,5 +218,7 @@ main (int argc, char *argv[])
   g_test_add_data_func (
     "/worker/app/closing-the-window-gives-back-the-reserved-task-and-keeps-the-draft",
     GINT_TO_POINTER (LEAVE_BY_CLOSING_THE_WINDOW), test_leaving);
+  g_test_add_data_func ("/worker/app/quit-while-reserving-gives-back-the-task-reserved-late",
+                        GINT_TO_POINTER (LEAVE_WHILE_RESERVING), test_leaving);
   return g_test_run ();
 }
