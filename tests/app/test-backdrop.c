@@ -144,14 +144,8 @@ test_clipped_canvas_leaves_out_what_shows (Fixture *f, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  gtk_disable_setlocale ();
-  if (!gtk_init_check ())
-    {
-      g_test_message ("no display: run under xvfb-run");
-      return 1;
-    }
-  adw_init ();
+  if (!fl_test_gtk_init (&argc, &argv))
+    return 1;
 
   g_test_add ("/app/backdrop/background-around-the-canvas", Fixture, NULL, fixture_set_up,
               test_background_around_the_canvas, fixture_tear_down);

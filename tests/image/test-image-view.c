@@ -1186,14 +1186,8 @@ test_zoom_and_pan (Fixture *f, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  gtk_disable_setlocale ();
-  if (!gtk_init_check ())
-    {
-      g_test_message ("no display: run under xvfb-run");
-      return 1;
-    }
-  adw_init ();
+  if (!fl_test_gtk_init (&argc, &argv))
+    return 1;
   /* What the application's resource base path gives it: the tool icons. */
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                     "/io/github/fairlabel/Fairlabel/icons");

@@ -3,8 +3,24 @@
 
 #include "config.h"
 
+#include <adwaita.h>
+
 #include "fl-test-gtk.h"
 #include "fl-test-support.h"
+
+gboolean
+fl_test_gtk_init (int *argc, char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  gtk_disable_setlocale ();
+  if (!gtk_init_check ())
+    {
+      g_test_message ("no display: run under xvfb-run");
+      return FALSE;
+    }
+  adw_init ();
+  return TRUE;
+}
 
 GtkWidget *
 fl_test_find_widget (GtkWidget *root, FlTestWidgetMatch match, gconstpointer data)

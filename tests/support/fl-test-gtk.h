@@ -7,6 +7,9 @@
 
 G_BEGIN_DECLS
 
+/* g_test_init (), then GTK and libadwaita on the display; FALSE, said why, without one. */
+gboolean fl_test_gtk_init (int *argc, char ***argv);
+
 typedef gboolean (*FlTestWidgetMatch) (GtkWidget *widget, gconstpointer data);
 
 /* The first widget, @root included and depth first, for which @match answers TRUE. */
